@@ -1,0 +1,137 @@
+// The contracts between the parts of the lab: machine specs (what a simulated machine looks like),
+// and the HTTP-level handler each simulated daemon exposes on its unix socket path.
+// The SSH server (lab/ssh-server.ts) routes stream-local channels to these handlers; the service
+// models (lab/lxd/, lab/micro/) implement them; fault injection and counters wrap them.
+
+/** A network interface as `ip -j addr` and LXD's /1.0/networks would describe it. */
+export interface InterfaceSpec {
+  name: string;
+  /** physical | bridge | bond | vlan | loopback */
+  kind: 'physical' | 'bridge' | 'bond' | 'vlan' | 'loopback';
+  state: 'up' | 'down';
+  mac: string;
+  mtu: number;
+  /** Addresses in CIDR form, e.g. "10.0.0.11/24" or "2001:db8::11/64". */
+  addresses: string[];
+}
+
+/** A block device as LXD's /1.0/resources describes it (api.ResourcesStorageDisk). */
+export interface DiskSpec {
+  /** Kernel name, e.g. "sdb" or "nvme0n1". */
+  id: string;
+  /** major:minor, e.g. "8:16". */
+  device: string;
+  model: string;
+  /** e.g. "scsi", "nvme", "virtio", "cdrom", "usb" */
+  type: string;
+  size: number;
+  wwn: string;
+  serial: string;
+  /** Name under /dev/disk/by-id, e.g. "wwn-0x5000c500a1b2c3d4"; "" when none. */
+  device_id: string;
+  /** Name under /dev/disk/by-path, e.g. "pci-0000:00:10.0-scsi-0:0:1:0". */
+  device_path: string;
+  read_only: boolean;
+  removable: boolean;
+  rpm: number;
+  block_size: number;
+  firmware_version: string;
+  numa_node: number;
+  pci_address: string;
+  /** Number of partitions on the disk (0 = unpartitioned). */
+  partitions: number;
+  mounted: boolean;
+  /** True when the disk holds data (a filesystem signature) without partitions. */
+  has_data: boolean;
+}
+
+export interface SnapSpec {
+  name: string;
+  /** The daemon version string as the daemon reports it, e.g. "5.21.3" for LXD, "19.2.0" for MicroCeph. */
+  version: string;
+  revision: string;
+  channel: string;
+}
+
+/** How a simulated LXD behaves: the snap's 5.21 LTS (sync pool/network create), the snap's ≥ 6.8
+ *  (async pool/network operations), or Debian's 5.0.2 (socket /var/lib/lxd/unix.socket). */
+export type LxdFlavor = 'snap-5.21' | 'snap-6.8' | 'deb-5.0';
+
+export interface MachineSpec {
+  hostname: string;
+  interfaces: InterfaceSpec[];
+  defaultRoute?: { gateway: string; dev: string };
+  disks: DiskSpec[];
+  /** Installed snaps; LXD, MicroCeph and MicroOVN are simulated only when listed here. */
+  snaps: SnapSpec[];
+  lxdFlavor: LxdFlavor;
+}
+
+/** One HTTP request as it arrives on a daemon's unix socket. */
+export interface LabRequest {
+  method: string;
+  /** Path without the query string, e.g. "/1.0/storage-pools/local". */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  /** The parsed JSON body; undefined when the body is empty; the raw text stays in rawBody. */
+  body: unknown;
+  rawBody: string;
+}
+
+export interface LabResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Serialized as JSON. */
+  body: unknown;
+}
+
+/** What a simulated daemon exposes: a request handler. Handlers may be slow (operations, waits). */
+export type LabHandler = (req: LabRequest) => Promise<LabResponse>;
+
+/** The services the lab simulates, and the names counters and faults use. */
+export type LabService = 'lxd' | 'microceph' | 'microovn';
+
+/** Real socket paths on a machine with the snaps (and Debian's LXD). */
+export const SOCKET_PATHS = {
+  lxdSnap: '/var/snap/lxd/common/lxd/unix.socket',
+  lxdDeb: '/var/lib/lxd/unix.socket',
+  microceph: '/var/snap/microceph/common/state/control.socket',
+  microovn: '/var/snap/microovn/common/state/control.socket',
+} as const;
+
+/** Per-step durations of the lab's daemons, in milliseconds, so benchmarks can model real timing. */
+export interface LabDurations {
+  lxdBootstrap: number;
+  lxdJoin: number;
+  microBootstrap: number;
+  microJoin: number;
+  diskAdd: number;
+  poolCreate: number;
+  networkCreate: number;
+}
+
+export const ZERO_DURATIONS: LabDurations = {
+  lxdBootstrap: 0,
+  lxdJoin: 0,
+  microBootstrap: 0,
+  microJoin: 0,
+  diskAdd: 0,
+  poolCreate: 0,
+  networkCreate: 0,
+};
+
+/** What every service model gets from the site: the machines, whether each is up, and timing. */
+export interface LabContext {
+  machines(): string[];
+  spec(machine: string): MachineSpec;
+  /** False while a machine is taken down by fault injection: peers see it as offline/unreachable. */
+  isUp(machine: string): boolean;
+  durations: LabDurations;
+  sleep(ms: number): Promise<void>;
+}
+
+/** A site-wide model of one service (its clusters span machines); one handler per machine. */
+export interface ServiceWorld {
+  handler(machine: string): LabHandler;
+}
