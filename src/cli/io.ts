@@ -1,0 +1,32 @@
+// What a command needs from the process, so commands run the same in tests and for real.
+import type winston from 'winston';
+import type { SecretRegistry } from './log.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CommandContext {
+  io: CliIo;
+  log: winston.Logger;
+  secrets: SecretRegistry;
+}
+
+/** Exit codes are a contract (docs/exit-codes.md). */
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  /** Only with `plan --detailed-exitcode`: the plan has changes. */
+  CHANGES: 2,
+  USAGE: 64,
+} as const;
+
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}

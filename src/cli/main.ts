@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// The `microcloud` command: parse arguments, set up logging, dispatch. Nothing here may end in a
+// stack trace: usage errors and failures are one clear message and a documented exit code.
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SCHEMA_URL } from '../preseed/schema.js';
+import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
+import { createLogger, SecretRegistry, type LogFormat, type LogLevel } from './log.js';
+import { validateCommand } from './validate.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  /** Hands the rest of the arguments to a command with its own parser (lab). */
+  passthrough?: boolean;
+  run(ctx: CommandContext, positionals: string[], values: Values): Promise<number>;
+}
+
+const GLOBAL_OPTIONS: Options = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  'log-format': { type: 'string' },
+  'log-level': { type: 'string' },
+  'no-color': { type: 'boolean' },
+};
+
+const COMMANDS: Record<string, Command> = {
+  validate: {
+    summary: 'Check a preseed file: every error and warning, with line, column and key path',
+    usage: 'microcloud validate FILE [--json]',
+    options: { json: { type: 'boolean' } },
+    async run(ctx, positionals, values) {
+      if (positionals.length !== 1) throw new UsageError('validate takes exactly one FILE', 'validate');
+      return validateCommand(ctx, positionals[0] as string, values['json'] === true);
+    },
+  },
+  schema: {
+    summary: 'Print the preseed JSON Schema (for editors and other tools)',
+    usage: 'microcloud schema',
+    options: {},
+    async run(ctx, positionals) {
+      if (positionals.length > 0) throw new UsageError('schema takes no arguments', 'schema');
+      ctx.io.stdout.write(readFileSync(SCHEMA_URL, 'utf8'));
+      return EXIT.OK;
+    },
+  },
+  lab: {
+    summary: 'Run a simulated site to try the tool without hardware (lab up|down|status)',
+    usage: 'microcloud lab up --nodes N [--dir DIR] [--latency MS] [--detach] | lab down [--dir DIR] | lab status [--dir DIR]',
+    options: {},
+    passthrough: true,
+    async run(_ctx, positionals) {
+      const { labCommand } = await import('../lab/cli.js');
+      return labCommand(positionals);
+    },
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'microcloud: turn a MicroCloud preseed into a running LXD + MicroCeph + MicroOVN cluster, and keep it so.',
+    '',
+    'Usage: microcloud [global options] <command> [arguments]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Global options:',
+    '  --log-format text|json   Log as readable text (default) or JSON lines; logs go to stderr',
+    '  --log-level LEVEL        error, warn, info (default) or debug',
+    '  --no-color               No colors in logs',
+    '  -h, --help               Show help (also `microcloud <command> --help`)',
+    '  --version                Show the version',
+    '',
+    'Exit codes: 0 success, 1 error or invalid input, 2 changes (plan --detailed-exitcode), 64 usage error.',
+  ].join('\n');
+}
+
+/** The command word: the first argument that is neither a global option nor a global option's value. */
+function splitCommand(argv: string[]): { name: string | undefined; before: string[]; after: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('-')) return { name: arg, before: argv.slice(0, i), after: argv.slice(i + 1) };
+    const long = arg.replace(/^--/, '').split('=')[0] as string;
+    if (!arg.includes('=') && GLOBAL_OPTIONS[long]?.type === 'string') i++;
+  }
+  return { name: undefined, before: argv, after: [] };
+}
+
+function parse(argv: string[], options: Options, command?: string): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (e) {
+    // Node's messages name the option ("Unknown option '--x'"); drop its advice about '--'.
+    const message = (e as Error).message.split('. To specify a positional')[0] ?? 'invalid arguments';
+    throw new UsageError(message, command);
+  }
+}
+
+function choice<T extends string>(value: unknown, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const secrets = new SecretRegistry();
+  try {
+    const { name, before, after } = splitCommand(argv);
+    const command = name !== undefined ? COMMANDS[name] : undefined;
+    if (name !== undefined && !command) {
+      throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    }
+    // A passthrough command parses its own options; only global options before its name count here.
+    const parsed = parse(command?.passthrough ? before : [...before, ...after], { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) }, name);
+    const values = parsed.values;
+    const positionals = command?.passthrough ? after : parsed.positionals;
+    if (values['version']) {
+      io.stdout.write(`microcloud-apply ${version()}\n`);
+      return EXIT.OK;
+    }
+    if (!command || (values['help'] && !command.passthrough)) {
+      if (!command && !values['help']) throw new UsageError('no command given');
+      io.stdout.write(`${command ? `Usage: ${command.usage}\n\n${command.summary}.` : help()}\n`);
+      return EXIT.OK;
+    }
+    const log = createLogger({
+      format: choice<LogFormat>(values['log-format'], ['text', 'json'], '--log-format') ?? 'text',
+      level: choice<LogLevel>(values['log-level'], ['error', 'warn', 'info', 'debug'], '--log-level') ?? 'info',
+      secrets,
+      stream: io.stderr,
+      color: io.isTTY && values['no-color'] !== true && !io.env['NO_COLOR'],
+    });
+    return await command.run({ io, log, secrets }, positionals, values);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const more = e.command && COMMANDS[e.command] ? `Usage: ${COMMANDS[e.command]?.usage}` : "Run 'microcloud --help' for usage.";
+      io.stderr.write(`microcloud: ${secrets.scrub(e.message)}\n${more}\n`);
+      return EXIT.USAGE;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`microcloud: error: ${secrets.scrub(message)}\n`);
+    return EXIT.ERROR;
+  }
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY), cwd: process.cwd(), env: process.env };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`microcloud: error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = EXIT.ERROR;
+    },
+  );
+}

@@ -1,0 +1,26 @@
+// `microcloud validate FILE [--json]`: every finding at once; exit 0 when valid (warnings allowed).
+import { resolve } from 'node:path';
+import { hasErrors, renderDiagnostic } from '../preseed/diagnostics.js';
+import { readPreseedFile } from '../preseed/load.js';
+import { EXIT, type CommandContext } from './io.js';
+
+export async function validateCommand(ctx: CommandContext, file: string, json: boolean): Promise<number> {
+  const { io, log } = ctx;
+  const result = await readPreseedFile(resolve(io.cwd, file), io.env['HOME'] || undefined);
+  // Paths in messages stay as the user typed them.
+  const diagnostics = result.diagnostics.map((d) => ({ ...d, file }));
+  if (result.desired?.sessionPassphrase) ctx.secrets.add(result.desired.sessionPassphrase.reveal());
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (json) {
+    const out = diagnostics.map(({ severity, path, line, column, message, hint }) => ({ severity, path, line, column, message, hint }));
+    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    for (const d of diagnostics) io.stdout.write(`${renderDiagnostic(d)}\n`);
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    if (errors > 0) io.stdout.write(`${file} is invalid: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`);
+    else io.stdout.write(`${file} is valid${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}.\n`);
+  }
+  log.debug('validated preseed', { file, errors, warnings, systems: result.desired?.systems.length ?? null });
+  return hasErrors(diagnostics) ? EXIT.ERROR : EXIT.OK;
+}

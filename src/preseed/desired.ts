@@ -1,0 +1,191 @@
+// The normalized, fully defaulted DesiredState every later stage works from. Built only from a file
+// that passed validation, so it can trust types and rules; defaults come from the schema (ajv
+// useDefaults), the rest from MicroCloud's semantics (0 means default, local find_min 0 means 1).
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseDiskFilter, type DiskFilter } from './disk-filter.js';
+import type { DiskFilterInput, PreseedInput, SshSystemInput } from './input.js';
+import { canonicalIp } from './net.js';
+import { isBootstrap } from './rules.js';
+import { Secret } from './secret.js';
+
+export const DEFAULT_LOOKUP_TIMEOUT = 60;
+export const DEFAULT_SESSION_TIMEOUT = 3600;
+
+export interface JumpHost {
+  user: string;
+  host: string;
+  port: number;
+}
+
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  /** Absolute path, or null: the agent, then the usual ~/.ssh keys. */
+  identityFile: string | null;
+  /** Pinned `SHA256:…` fingerprint; when null, knownHostsFile decides. */
+  hostKey: string | null;
+  knownHostsFile: string;
+  jump: JumpHost | null;
+}
+
+export interface DesiredDisk {
+  path: string;
+  wipe: boolean;
+  encrypt: boolean;
+}
+
+export interface DesiredSystem {
+  name: string;
+  address: string | null;
+  uplinkInterface: string | null;
+  underlayIp: string | null;
+  localDisk: DesiredDisk | null;
+  cephDisks: DesiredDisk[];
+  ssh: SshEndpoint;
+}
+
+export interface DesiredDiskFilter {
+  find: string;
+  filter: DiskFilter;
+  findMin: number;
+  /** 0 means no maximum. */
+  findMax: number;
+  wipe: boolean;
+  encrypt: boolean;
+}
+
+export interface DesiredOvn {
+  /** MicroCloud sets up UPLINK + the OVN `default` network when an uplink or a gateway is given. */
+  enabled: boolean;
+  ipv4Gateway: string | null;
+  ipv4Range: string | null;
+  ipv6Gateway: string | null;
+  dnsServers: string[];
+}
+
+export interface DesiredState {
+  file: string;
+  /** 'bootstrap': the initiator is listed and the file describes a whole cluster; 'add': it lists new machines for an existing one. */
+  mode: 'bootstrap' | 'add';
+  discovery: 'unicast' | 'multicast';
+  initiator: { name: string | null; address: string | null };
+  lookupSubnet: string | null;
+  lookupTimeout: number;
+  sessionTimeout: number;
+  sessionPassphrase: Secret | null;
+  systems: DesiredSystem[];
+  ovn: DesiredOvn;
+  ceph: { cephfs: boolean; publicNetwork: string | null; internalNetwork: string | null };
+  filters: { local: DesiredDiskFilter[]; ceph: DesiredDiskFilter[] };
+}
+
+export interface PathContext {
+  /** Directory of the preseed file: relative paths in it are relative to the file, not the shell. */
+  baseDir: string;
+  homeDir: string;
+}
+
+export function resolvePath(path: string, ctx: PathContext): string {
+  if (path === '~') return ctx.homeDir;
+  if (path.startsWith('~/')) return join(ctx.homeDir, path.slice(2));
+  return isAbsolute(path) ? path : resolve(ctx.baseDir, path);
+}
+
+/** `[user@]host[:port]` as OpenSSH's -J reads it; IPv6 hosts in brackets. */
+export function parseJump(text: string, defaultUser: string): JumpHost {
+  const at = text.lastIndexOf('@');
+  const user = at >= 0 ? text.slice(0, at) : defaultUser;
+  let rest = at >= 0 ? text.slice(at + 1) : text;
+  let port = 22;
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  if (bracket) {
+    rest = bracket[1] ?? rest;
+    if (bracket[2]) port = Number(bracket[2]);
+  } else {
+    const colon = rest.lastIndexOf(':');
+    if (colon >= 0) {
+      port = Number(rest.slice(colon + 1));
+      rest = rest.slice(0, colon);
+    }
+  }
+  return { user, host: rest, port };
+}
+
+function sshEndpoint(p: PreseedInput, s: { name: string; address: string | null; ssh?: SshSystemInput }, ctx: PathContext): SshEndpoint {
+  const d = p.ssh ?? {};
+  const own = s.ssh ?? {};
+  const user = own.user ?? d.user ?? 'root';
+  const identity = own.identity_file ?? d.identity_file;
+  const jump = own.jump ?? d.jump;
+  return {
+    host: own.host ?? s.address ?? s.name,
+    port: own.port ?? d.port ?? 22,
+    user,
+    identityFile: identity !== undefined ? resolvePath(identity, ctx) : null,
+    hostKey: own.host_key ?? null,
+    knownHostsFile: resolvePath(own.known_hosts ?? d.known_hosts ?? '~/.ssh/known_hosts', ctx),
+    jump: jump !== undefined ? parseJump(jump, user) : null,
+  };
+}
+
+function filterOf(f: DiskFilterInput, kind: 'local' | 'ceph'): DesiredDiskFilter {
+  const find = f.find ?? '';
+  const findMin = f.find_min ?? 0;
+  return {
+    find,
+    filter: parseDiskFilter(find),
+    findMin: kind === 'local' && findMin === 0 ? 1 : findMin,
+    findMax: f.find_max ?? 0,
+    wipe: f.wipe ?? false,
+    encrypt: kind === 'ceph' && (f.encrypt ?? false),
+  };
+}
+
+/** `p` must be a validated, defaulted document. */
+export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext): DesiredState {
+  const systems = (p.systems ?? []).map((s): DesiredSystem => {
+    const name = s.name ?? '';
+    const address = s.address ?? null;
+    return {
+      name,
+      address,
+      uplinkInterface: s.ovn_uplink_interface ?? null,
+      underlayIp: s.ovn_underlay_ip ?? null,
+      localDisk: s.storage?.local?.path !== undefined ? { path: s.storage.local.path, wipe: s.storage.local.wipe ?? false, encrypt: false } : null,
+      cephDisks: (s.storage?.ceph ?? []).map((d) => ({ path: d.path ?? '', wipe: d.wipe ?? false, encrypt: d.encrypt ?? false })),
+      ssh: sshEndpoint(p, { name, address, ...(s.ssh ? { ssh: s.ssh } : {}) }, ctx),
+    };
+  });
+  const ovn = p.ovn ?? {};
+  const bootstrap = isBootstrap(p);
+  const initiatorIp = p.initiator_address !== undefined ? canonicalIp(p.initiator_address) : null;
+  const initiatorName = p.initiator ?? systems.find((s) => s.address !== null && canonicalIp(s.address) === initiatorIp)?.name ?? null;
+  return {
+    file,
+    mode: bootstrap ? 'bootstrap' : 'add',
+    discovery: p.initiator_address !== undefined ? 'unicast' : 'multicast',
+    initiator: { name: initiatorName, address: p.initiator_address ?? null },
+    lookupSubnet: p.lookup_subnet ?? null,
+    lookupTimeout: p.lookup_timeout || DEFAULT_LOOKUP_TIMEOUT,
+    sessionTimeout: p.session_timeout || DEFAULT_SESSION_TIMEOUT,
+    sessionPassphrase: p.session_passphrase !== undefined ? new Secret(p.session_passphrase) : null,
+    systems,
+    ovn: {
+      enabled: systems.some((s) => s.uplinkInterface !== null) || ovn.ipv4_gateway !== undefined || ovn.ipv6_gateway !== undefined,
+      ipv4Gateway: ovn.ipv4_gateway ?? null,
+      ipv4Range: ovn.ipv4_range ?? null,
+      ipv6Gateway: ovn.ipv6_gateway ?? null,
+      dnsServers: ovn.dns_servers !== undefined ? ovn.dns_servers.split(',').map((x) => x.trim()) : [],
+    },
+    ceph: {
+      cephfs: p.ceph?.cephfs ?? false,
+      publicNetwork: p.ceph?.public_network ?? null,
+      internalNetwork: p.ceph?.internal_network ?? null,
+    },
+    filters: {
+      local: (p.storage?.local ?? []).map((f) => filterOf(f, 'local')),
+      ceph: (p.storage?.ceph ?? []).map((f) => filterOf(f, 'ceph')),
+    },
+  };
+}

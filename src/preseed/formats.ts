@@ -1,0 +1,48 @@
+// The string formats of the schema, with Go's parsing rules (see net.ts), and how each is explained
+// when a value does not match.
+import { parseCidr, parseIp, parseRange, splitList } from './net.js';
+
+export interface FormatRule {
+  validate: (value: string) => boolean;
+  message: string;
+  hint: string;
+}
+
+export const FORMATS: Record<string, FormatRule> = {
+  'ip-address': {
+    validate: (v) => parseIp(v) !== null,
+    message: 'is not a valid IP address',
+    hint: 'write an IPv4 or IPv6 address without prefix, e.g. 10.0.0.11 or 2001:db8::11',
+  },
+  cidr: {
+    validate: (v) => parseCidr(v) !== null,
+    message: 'is not a valid subnet in CIDR notation',
+    hint: 'write an address and prefix length, e.g. 10.0.0.0/24',
+  },
+  'ipv4-cidr': {
+    validate: (v) => parseCidr(v)?.ip.family === 4,
+    message: 'is not an IPv4 address with prefix length',
+    hint: 'write the gateway address and prefix length, e.g. 192.0.2.1/24',
+  },
+  'ipv6-cidr': {
+    validate: (v) => parseCidr(v)?.ip.family === 6,
+    message: 'is not an IPv6 address with prefix length',
+    hint: 'write the gateway address and prefix length, e.g. 2001:db8::1/64',
+  },
+  'ipv4-range': {
+    validate: (v) => parseRange(v)?.start.family === 4,
+    message: 'is not a valid IPv4 range (must be of the form <ip>-<ip>)',
+    hint: 'write the first and last address joined by a dash, first not after last, e.g. 192.0.2.100-192.0.2.254',
+  },
+  'ip-list': {
+    validate: (v) => splitList(v).every((s) => parseIp(s) !== null),
+    message: 'is not a comma-separated list of IP addresses',
+    hint: 'write IP addresses separated by commas, e.g. 192.0.2.1,2001:db8::1',
+  },
+  hostname: {
+    // ajv-formats checks hostnames; this entry only carries the explanation.
+    validate: () => true,
+    message: 'is not a valid host name',
+    hint: 'use letters, digits, hyphens and dots, e.g. node1',
+  },
+};

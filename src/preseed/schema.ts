@@ -1,0 +1,176 @@
+// Shape validation against schemas/preseed.schema.json, the single source of truth for keys, types,
+// formats and defaults. ajv errors are turned into findings an operator can act on: the key path,
+// a plain message, and a hint (the closest known key for a typo).
+import { readFileSync } from 'node:fs';
+import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import _addFormats from 'ajv-formats';
+import type { Finding, PathSegment } from './diagnostics.js';
+import { FORMATS } from './formats.js';
+
+// ajv and ajv-formats are CommonJS; under NodeNext their default export arrives wrapped.
+const Ajv2020 = _Ajv2020.default;
+const addFormats = _addFormats.default;
+
+export const SCHEMA_URL = new URL('../../schemas/preseed.schema.json', import.meta.url);
+
+export type JsonSchema = Record<string, unknown>;
+
+let cached: { schema: JsonSchema; validate: ValidateFunction } | undefined;
+
+export function preseedSchema(): JsonSchema {
+  return compiled().schema;
+}
+
+function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
+  if (!cached) {
+    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: true });
+    addFormats(ajv, ['hostname']);
+    for (const [name, rule] of Object.entries(FORMATS)) {
+      if (name !== 'hostname') ajv.addFormat(name, { type: 'string', validate: rule.validate });
+    }
+    // Annotations of our own: which values are secret, and how to fix a value that does not match.
+    ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+    cached = { schema, validate: ajv.compile(schema) };
+  }
+  return cached;
+}
+
+/**
+ * Validates `value` in place: schema defaults are filled in (ajv useDefaults), so pass a copy.
+ * Returns every finding at once.
+ */
+export function validateShape(value: unknown): Finding[] {
+  const { validate } = compiled();
+  if (validate(value)) return [];
+  const findings = (validate.errors ?? []).map((e) => toFinding(e, value));
+  return dedupe(findings);
+}
+
+function pointerToPath(pointer: string, root: unknown): PathSegment[] {
+  if (pointer === '') return [];
+  const path: PathSegment[] = [];
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      const index = Number(seg);
+      path.push(index);
+      node = node[index];
+    } else {
+      path.push(seg);
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return path;
+}
+
+/** The value as a message may show it; a secret's content is never shown, only its kind. */
+function describe(value: unknown, secret: boolean): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (secret) return typeof value === 'string' ? 'the given text' : `a ${typeof value}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping of keys',
+  array: 'a list',
+};
+
+function toFinding(e: ErrorObject, root: unknown): Finding {
+  const path = pointerToPath(e.instancePath, root);
+  const parent = (e.parentSchema ?? {}) as JsonSchema;
+  const secret = parent['x-secret'] === true;
+  const schemaHint = typeof parent['x-hint'] === 'string' ? (parent['x-hint'] as string) : undefined;
+  const shown = describe(e.data, secret);
+  const withHint = (f: Finding): Finding => (schemaHint && !f.hint ? { ...f, hint: schemaHint } : f);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const known = Object.keys((parent['properties'] ?? {}) as object);
+      const close = closestKey(key, known);
+      return {
+        severity: 'error',
+        path: [...path, key],
+        at: 'key',
+        message: `unknown key "${key}"`,
+        hint: close ? `did you mean "${close}"?` : `allowed keys here: ${known.join(', ')}`,
+      };
+    }
+    case 'required': {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      return { severity: 'error', path, message: `missing required key "${key}"`, hint: `add \`${key}:\`` };
+    }
+    case 'type': {
+      const want = String((e.params as { type: string }).type);
+      return withHint({ severity: 'error', path, message: `must be ${TYPE_NAMES[want] ?? want}, not ${shown}` });
+    }
+    case 'format': {
+      const format = String((e.params as { format: string }).format);
+      const rule = FORMATS[format];
+      return { severity: 'error', path, message: `${shown} ${rule?.message ?? `is not a valid ${format}`}`, hint: rule?.hint ?? schemaHint ?? '' };
+    }
+    case 'pattern':
+      return withHint({ severity: 'error', path, message: `${shown} is not in the expected form` });
+    case 'minimum':
+    case 'maximum': {
+      const limit = (e.params as { limit: number }).limit;
+      const word = e.keyword === 'minimum' ? 'at least' : 'at most';
+      return withHint({ severity: 'error', path, message: `must be ${word} ${limit}, not ${shown}` });
+    }
+    case 'minLength':
+      return withHint({ severity: 'error', path, message: 'must not be empty' });
+    case 'minItems':
+      return withHint({ severity: 'error', path, message: 'must list at least one item' });
+    default:
+      return withHint({ severity: 'error', path, message: e.message ?? `is invalid (${e.keyword})` });
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${JSON.stringify(f.path)}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The known key a typo most likely meant, if it is close enough to be a typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const allowed = Math.max(2, Math.floor(key.length / 3));
+  return best !== undefined && bestDistance <= allowed ? best : undefined;
+}
+
+/** Optimal string alignment distance: a transposition counts as one edit (`lookup_timoeut`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
