@@ -5,9 +5,9 @@ import {
   diskPath,
   matchesDisk,
   parseDiskFilter,
-  translateGoRegexp,
   type ResourcesDisk,
 } from '../../src/preseed/disk-filter.js';
+import { translateGoRegexp } from '../../src/preseed/go-regexp.js';
 
 const GiB = 1024 ** 3;
 

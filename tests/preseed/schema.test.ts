@@ -2,7 +2,8 @@
 // keep them in step: every schema key appears in a fixture typed as PreseedInput (so the compiler
 // checks the fixture's keys against the types), and the fixture validates.
 import type { PreseedInput } from '../../src/preseed/input.js';
-import { preseedSchema, type JsonSchema, closestKey } from '../../src/preseed/schema.js';
+import { preseedSchema, type JsonSchema } from '../../src/preseed/schema.js';
+import { closestKey } from '../../src/preseed/suggest.js';
 import { CTX } from '../helpers/preseed.js';
 import { loadPreseed } from '../../src/preseed/load.js';
 import { stringify } from 'yaml';
