@@ -1,0 +1,267 @@
+// One SSH connection per machine (ssh2), optionally through a jump host, with host key checking,
+// agent or identity-file authentication, connect timeout and keepalive. Failures come back typed:
+// HostKeyMismatch, AuthFailed or Unreachable, with what the operator should check.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import ssh2 from 'ssh2';
+import type { AuthMethod, Client as SshClient, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
+import { AuthFailed, RemoteError, Unreachable, formatMs } from './errors.js';
+import { loadHostKeyPolicy } from './host-key-policy.js';
+import { silentLogger, type ConnectOptions, type RemoteLogger, type SshTarget } from './types.js';
+
+const { Client, utils } = ssh2;
+
+export interface ResolvedTarget extends SshTarget {
+  port: number;
+  user: string;
+}
+
+export function resolveTarget(t: SshTarget): ResolvedTarget {
+  return { ...t, port: t.port ?? 22, user: t.user ?? 'root' };
+}
+
+/** An established connection. `lost` resolves when it closes for any reason. */
+export class SshConnection {
+  readonly client: SshClient;
+  readonly target: ResolvedTarget;
+  readonly lost: Promise<Error | null>;
+  #open = true;
+  #jump: SshConnection | undefined;
+
+  constructor(client: SshClient, target: ResolvedTarget, jump: SshConnection | undefined) {
+    this.client = client;
+    this.target = target;
+    this.#jump = jump;
+    this.lost = new Promise((resolve) => {
+      let why: Error | null = null;
+      client.on('error', (err: Error) => {
+        why = err;
+      });
+      client.once('close', () => {
+        this.#open = false;
+        this.#jump?.close();
+        resolve(why);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.client.end();
+    this.#jump?.close();
+  }
+}
+
+const DEFAULT_CONNECT_TIMEOUT = 15_000;
+
+export async function openConnection(target: SshTarget, opts: ConnectOptions = {}): Promise<SshConnection> {
+  const t = resolveTarget(target);
+  const log = opts.logger ?? silentLogger;
+  let jump: SshConnection | undefined;
+  let sock: Duplex | undefined;
+  if (t.jump) {
+    jump = await openConnection(t.jump, opts);
+    try {
+      sock = await forwardTcp(jump, t);
+    } catch (err) {
+      jump.close();
+      throw err;
+    }
+  }
+  try {
+    const conn = await handshake(t, opts, log, sock, jump);
+    log.debug('ssh connected', { host: t.name, address: `${t.host}:${t.port}`, user: t.user, via: t.jump?.name });
+    return conn;
+  } catch (err) {
+    jump?.close();
+    throw err;
+  }
+}
+
+function forwardTcp(jump: SshConnection, t: ResolvedTarget): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    jump.client.forwardOut('127.0.0.1', 0, t.host, t.port, (err, stream) => {
+      if (!err) return resolve(stream);
+      const refused = /refused|connect failed/i.test(err.message);
+      reject(new Unreachable(t.name,
+        `${t.name}: jump host ${jump.target.name} could not open a connection to ${t.host}:${t.port}: ${err.message}` +
+          (refused ? '' : ' (does the jump host allow TCP forwarding? AllowTcpForwarding)'),
+        { code: refused ? 'ECONNREFUSED' : 'FORWARD_DENIED', cause: err }));
+    });
+  });
+}
+
+async function handshake(
+  t: ResolvedTarget, opts: ConnectOptions, log: RemoteLogger, sock: Duplex | undefined, jump: SshConnection | undefined,
+): Promise<SshConnection> {
+  const policy = await loadHostKeyPolicy({
+    name: t.name,
+    host: t.host,
+    port: t.port,
+    ...(t.hostKey ? { pin: t.hostKey } : {}),
+    knownHostsFile: t.knownHostsFile ?? opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'),
+    trustOnFirstUse: opts.trustOnFirstUse === true,
+    hashKnownHosts: opts.hashKnownHosts === true,
+    logger: log,
+  });
+  const auth = await loadAuth(t, opts);
+  const timeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT;
+
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let keyRefusal: RemoteError | null = null;
+    let settled = false;
+    const fail = (err: RemoteError): void => {
+      if (settled) return;
+      settled = true;
+      client.destroy();
+      reject(err);
+    };
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      resolve(new SshConnection(client, t, jump));
+    });
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (!settled) fail(keyRefusal ?? connectError(err, t, auth.tried, timeoutMs));
+    });
+    client.once('close', () => {
+      fail(keyRefusal ?? new Unreachable(t.name,
+        `${t.name}: ${t.host}:${t.port} closed the connection during the SSH handshake ` +
+          '(sshd overloaded (MaxStartups), or refusing this client?)', { code: 'ECONNRESET' }));
+    });
+
+    const config: ConnectConfig = {
+      host: t.host,
+      port: t.port,
+      username: t.user,
+      readyTimeout: timeoutMs,
+      keepaliveInterval: opts.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: opts.keepaliveCountMax ?? 4,
+      authHandler: auth.methods,
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        policy.verify(key).then(
+          (refusal) => {
+            keyRefusal = refusal;
+            verify(refusal === null);
+          },
+          (err: Error) => {
+            keyRefusal = new Unreachable(t.name, `${t.name}: cannot check the host key: ${err.message}`, { cause: err });
+            verify(false);
+          },
+        );
+      },
+      ...(sock ? { sock } : {}),
+    };
+    const algorithms = hostKeyAlgorithms(policy.preferredTypes);
+    if (algorithms) config.algorithms = { serverHostKey: algorithms };
+    try {
+      client.connect(config);
+    } catch (err) {
+      fail(new Unreachable(t.name, `${t.name}: cannot start SSH connection: ${(err as Error).message}`, { cause: err }));
+    }
+  });
+}
+
+const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521',
+  'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
+];
+
+// OpenSSH asks first for the key types it already knows for a host; without that a server with
+// several host keys could present one we have no record of and be refused for no reason.
+function hostKeyAlgorithms(knownTypes: string[]): ServerHostKeyAlgorithm[] | undefined {
+  const preferred = knownTypes.flatMap((t): ServerHostKeyAlgorithm[] =>
+    t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : HOST_KEY_ALGORITHMS.filter((a) => a === t));
+  if (preferred.length === 0) return undefined;
+  return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
+}
+
+interface Auth {
+  methods: AuthMethod[];
+  /** What was offered, for AuthFailed messages; never key material. */
+  tried: string;
+}
+
+async function loadAuth(t: ResolvedTarget, opts: ConnectOptions): Promise<Auth> {
+  const methods: AuthMethod[] = [];
+  const tried: string[] = [];
+  // An explicit identity goes first: an agent holding many keys would otherwise exhaust MaxAuthTries.
+  if (t.identityFile) {
+    methods.push(await identity(t, t.identityFile, opts.passphrase, true));
+    tried.push(`identity file ${t.identityFile}`);
+  }
+  const agent = opts.agent === false ? undefined : opts.agent ?? process.env.SSH_AUTH_SOCK;
+  if (agent) {
+    methods.push({ type: 'agent', username: t.user, agent } as AuthMethod);
+    tried.push(`ssh-agent at ${agent}`);
+  }
+  if (methods.length === 0) {
+    for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+      const file = join(homedir(), '.ssh', name);
+      const m = await identity(t, file, opts.passphrase, false).catch(() => null);
+      if (m) {
+        methods.push(m);
+        tried.push(`identity file ${file}`);
+      }
+    }
+  }
+  if (methods.length === 0) {
+    throw new AuthFailed(t.name, t.user,
+      `${t.name}: no way to authenticate as ${t.user}: no identity_file given, no ssh-agent (SSH_AUTH_SOCK unset) ` +
+        'and no usable ~/.ssh/id_ed25519, id_ecdsa or id_rsa');
+  }
+  return { methods, tried: tried.join(', ') };
+}
+
+async function identity(t: ResolvedTarget, file: string, passphrase: string | undefined, explicit: boolean): Promise<AuthMethod> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    throw new AuthFailed(t.name, t.user, `${t.name}: cannot read identity file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const parsed = utils.parseKey(data, passphrase);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key instanceof Error || !key?.isPrivateKey()) {
+    // ssh2's parser messages describe the format problem only, never the key material.
+    const why = key instanceof Error ? key.message : 'not a private key';
+    const hint = /passphrase/i.test(why) && !passphrase ? ' (it is encrypted: give its passphrase)' : '';
+    if (!explicit) throw new Error(why);
+    throw new AuthFailed(t.name, t.user, `${t.name}: cannot use identity file ${file}: ${why}${hint}`);
+  }
+  return { type: 'publickey', username: t.user, key: data, ...(passphrase ? { passphrase } : {}) } as AuthMethod;
+}
+
+function connectError(err: Error & { level?: string; code?: string }, t: ResolvedTarget, tried: string, timeoutMs: number): RemoteError {
+  const where = `${t.host}:${t.port}${t.jump ? ` (via ${t.jump.name})` : ''}`;
+  if (err.level === 'client-authentication') {
+    return new AuthFailed(t.name, t.user,
+      `${t.name}: SSH authentication as ${t.user}@${where} failed (tried ${tried}). Check that the public key is in ` +
+        `~${t.user}/.ssh/authorized_keys on the machine and that the account is not locked.`, { cause: err });
+  }
+  if (err.level === 'client-timeout') {
+    return new Unreachable(t.name,
+      `${t.name}: no SSH session with ${where} within ${formatMs(timeoutMs)} (machine down, sshd not running, ` +
+        'or a firewall dropping packets?)', { code: 'HANDSHAKE_TIMEOUT', cause: err });
+  }
+  const code = err.code;
+  const reason =
+    code === 'ECONNREFUSED' ? 'connection refused: nothing listens there (sshd not running, or wrong port?)'
+    : code === 'ENOTFOUND' ? 'the name does not resolve'
+    : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'no route to the machine'
+    : code === 'ETIMEDOUT' ? 'connection timed out'
+    : code === 'ECONNRESET' ? 'connection reset'
+    : err.message;
+  // Handshake-level failures (no common algorithm, protocol errors) will not fix themselves.
+  const transient = err.level === 'client-socket' || err.level === 'client-dns' ? undefined : false;
+  return new Unreachable(t.name, `${t.name}: cannot reach ${where} over SSH: ${reason}`,
+    { ...(code ? { code } : {}), ...(transient === false ? { transient } : {}), cause: err });
+}
