@@ -1,0 +1,54 @@
+// (DesiredState, LiveState) → Plan. Pure. Preflight and disk resolution come first; any error
+// leaves the plan without steps, since nothing may run on a site that fails them.
+import type { DesiredState } from '../preseed/desired.js';
+import { unmanagedMembers } from './conflicts.js';
+import { orderSteps } from './dag.js';
+import { hasErrorFindings } from './findings.js';
+import { liveFingerprint } from './fingerprint.js';
+import { PlanGraph } from './graph.js';
+import type { LiveState } from './live.js';
+import { planLxdBootstrap, planLxdJoins, planNorthbound } from './plan-lxd-cluster.js';
+import { planLxdObjects, planProfile, planVolumes } from './plan-lxd-objects.js';
+import { planMicroBootstraps, planMicroJoins, planOsds } from './plan-micro.js';
+import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan.js';
+import { assess } from './preflight.js';
+import type { Site } from './site.js';
+
+export interface PlanOptions {
+  /** Digest of the preseed file the plan is made from (the caller hashes the bytes it read). */
+  preseedDigest: string;
+  /** The value of LXD's `user.microcloud` marker on a cluster this tool bootstraps. */
+  marker?: string;
+}
+
+export const DEFAULT_MARKER = 'microcloud-apply';
+
+/** The steps in MicroCloud's phase order: bootstraps, joins, OSDs, Ceph settings, LXD objects, profile, volumes. */
+function buildSteps(site: Site, marker: string): Step[] {
+  const g = new PlanGraph(site.live);
+  planMicroBootstraps(site, g);
+  planLxdBootstrap(site, g, marker);
+  planMicroJoins(site, g);
+  planLxdJoins(site, g);
+  planOsds(site, g);
+  planNorthbound(site, g);
+  planLxdObjects(site, g);
+  planProfile(site, g);
+  planVolumes(site, g);
+  return orderSteps(g.steps());
+}
+
+export function diff(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
+  const { site, findings } = assess(desired, live);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    mode: desired.mode,
+    initiator: site.initiator,
+    preseedDigest: options.preseedDigest,
+    liveFingerprint: liveFingerprint(live),
+    steps: hasErrorFindings(findings) ? [] : buildSteps(site, options.marker ?? DEFAULT_MARKER),
+    findings,
+    unmanaged: unmanagedMembers(site),
+    disks: site.disks,
+  };
+}

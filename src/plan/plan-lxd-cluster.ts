@@ -1,0 +1,132 @@
+// LXD clustering: the initiator's listen addresses and marker, the bootstrap, the joins (with the
+// member_config of every pool and network that already exists) and, for LXD releases that cannot
+// find MicroOVN by themselves, the northbound connection.
+import { actionFor, configChanges } from './changes.js';
+import type { PlanGraph } from './graph.js';
+import { reachable, type LxdLive } from './live.js';
+import { microJoinsOf } from './plan-micro.js';
+import type { MemberConfigKey } from './plan.js';
+import { clusterLxd, hostPort, type Site } from './site.js';
+import { lxdClusterAddress } from './steps/lxd-bootstrap.js';
+import { lxdMemberAddress } from './steps/lxd-join.js';
+import { lxdBootstrapConfigAddress, lxdGlobalConfigAddress } from './steps/lxd-server-config.js';
+import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
+import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
+import { microovnMemberAddress } from './steps/microovn-join.js';
+
+export const LXD_PORT = 8443;
+const OVN_NB_PORT = 6641;
+const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
+
+const ip = (site: Site, name: string): string => site.addresses.get(name) ?? '';
+
+export function hasExtension(site: Site, extension: string): boolean {
+  return reachable(site.live, site.initiator)?.lxd?.apiExtensions.includes(extension) ?? false;
+}
+
+/** The member address a joiner contacts: the initiator's cluster address. */
+function clusterAddress(site: Site): string {
+  return clusterLxd(site)?.config['cluster.https_address'] ?? hostPort(ip(site, site.initiator), LXD_PORT);
+}
+
+export function planLxdBootstrap(site: Site, g: PlanGraph, marker: string): void {
+  const name = site.initiator;
+  const lxd = reachable(site.live, name)?.lxd;
+  if (site.mode !== 'bootstrap' || !lxd || lxd.clustered) return;
+  const config = { 'core.https_address': `[::]:${LXD_PORT}`, 'cluster.https_address': hostPort(ip(site, name), LXD_PORT), 'user.microcloud': marker };
+  const action = actionFor(lxd.config, Object.keys(config));
+  g.add({
+    address: lxdBootstrapConfigAddress(name), kind: 'lxd-server-config', service: 'lxd', machine: name,
+    action, changes: action === 'update' ? configChanges(lxd.config, config) : [],
+    reason: `listen on ${config['cluster.https_address']} and mark LXD as MicroCloud's`,
+    inputs: { target: name, config },
+  }, []);
+  g.add({
+    address: lxdClusterAddress(name), kind: 'lxd-bootstrap', service: 'lxd', machine: name,
+    reason: `bootstrap the LXD cluster on ${name}`, inputs: { serverName: name },
+  }, [lxdBootstrapConfigAddress(name), microcephClusterAddress(name), microovnClusterAddress(name)]);
+}
+
+/** What a joiner brings for each pool and network the cluster already has (MicroCloud's JoinConfig). */
+export function memberConfigFor(site: Site, lxd: LxdLive, name: string): MemberConfigKey[] {
+  const out: MemberConfigKey[] = [];
+  const dropSource = hasExtension(site, 'storage_remote_drop_source');
+  for (const p of lxd.pools.filter((x) => x.status === 'Created')) {
+    const key = (k: string, value: string) => out.push({ entity: 'storage-pool', name: p.name, key: k, value });
+    if (p.driver === 'zfs' && p.name === 'local') {
+      const disk = site.disks.disks.find((d) => d.use === 'local' && d.machine === name);
+      if (disk) {
+        key('source', disk.path);
+        if (disk.wipe) key('source.wipe', 'true');
+      }
+    } else if (p.driver === 'ceph' && !dropSource) {
+      key('source', p.config['ceph.osd.pool_name'] ?? 'lxd_remote');
+    } else if (p.driver === 'cephfs' && !dropSource) {
+      key('source', p.config['cephfs.path'] ?? 'lxd_cephfs');
+    }
+  }
+  for (const n of lxd.networks.filter((x) => x.status === 'Created')) {
+    const uplink = site.uplinks.get(name);
+    if (n.type === 'physical' && n.name === 'UPLINK' && uplink) out.push({ entity: 'network', name: n.name, key: 'parent', value: uplink });
+  }
+  return out;
+}
+
+export function planLxdJoins(site: Site, g: PlanGraph): void {
+  const cluster = site.initiator;
+  const lxd = clusterLxd(site);
+  const before = [lxdClusterAddress(cluster)];
+  for (const name of site.joiners) {
+    const address = lxdMemberAddress(name);
+    const memberConfig = lxd ? memberConfigFor(site, lxd, name) : [];
+    const brings = memberConfig.map((k) => `${k.name} ${k.key}=${k.value}`).join(', ');
+    g.add({
+      address, kind: 'lxd-join', service: 'lxd', machine: name,
+      reason: `join ${name} to the LXD cluster${brings ? ` with ${brings}` : ''}`,
+      inputs: { serverName: name, serverAddress: hostPort(ip(site, name), LXD_PORT), clusterAddress: clusterAddress(site), cluster, memberConfig },
+    }, [...before, ...microJoinsOf(site, name)]);
+    before.push(address);
+  }
+}
+
+/**
+ * `ssl:<ip>:6641,…` for the members that run (or, once joined, will run) OVN central: MicroOVN puts
+ * central on each joiner while fewer than 3 exist, and joins run in file order.
+ */
+export function northboundConnection(site: Site): string {
+  const ovn = reachable(site.live, site.initiator)?.microovn;
+  const live = ovn?.initialized ? ovn : null;
+  const liveCentrals = (live?.services ?? []).filter((s) => s.service === 'central').map((s) => s.location);
+  const known = [site.initiator, ...site.joiners];
+  const centrals: string[] = [];
+  let count = liveCentrals.length;
+  for (const name of known) {
+    if (live?.members.some((m) => m.name === name)) {
+      if (liveCentrals.includes(name)) centrals.push(name);
+    } else if (count < 3) {
+      centrals.push(name);
+      count++;
+    }
+  }
+  centrals.push(...liveCentrals.filter((n) => !known.includes(n)));
+  const addressOf = (name: string): string => {
+    const member = live?.members.find((m) => m.name === name)?.address;
+    return site.addresses.get(name) ?? member?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') ?? name;
+  };
+  // Sorted, so the value does not depend on which member the file calls the initiator.
+  return centrals.map((n) => `ssl:${hostPort(addressOf(n), OVN_NB_PORT)}`).sort().join(',');
+}
+
+export function planNorthbound(site: Site, g: PlanGraph): void {
+  if (!site.ovn || !site.ovnNetwork || site.mode !== 'bootstrap') return;
+  if (hasExtension(site, 'ovn_dynamic_northbound_connection')) return;
+  const value = northboundConnection(site);
+  const before = reachable(site.live, site.initiator)?.lxd?.config ?? {};
+  const action = actionFor(before, [NORTHBOUND_KEY]);
+  g.add({
+    address: lxdGlobalConfigAddress(NORTHBOUND_KEY), kind: 'lxd-server-config', service: 'lxd', machine: site.initiator,
+    action, changes: action === 'update' ? configChanges(before, { [NORTHBOUND_KEY]: value }) : [],
+    reason: 'point LXD at the OVN northbound databases', inputs: { target: null, config: { [NORTHBOUND_KEY]: value } },
+  }, [lxdClusterAddress(site.initiator), microovnClusterAddress(site.initiator), ...site.joiners.map(microovnMemberAddress)]);
+}
+

@@ -1,0 +1,125 @@
+// MicroCeph and MicroOVN steps: bootstrap on the initiator, joins in file order, OSDs, replication
+// and the Ceph cluster network.
+import { configChanges } from './changes.js';
+import type { PlanGraph } from './graph.js';
+import { reachable } from './live.js';
+import { hostPort, microcloudSubnet, type Site } from './site.js';
+import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
+import { microcephConfigAddress } from './steps/microceph-config.js';
+import { microcephDiskAddress } from './steps/microceph-disk.js';
+import { microcephMemberAddress } from './steps/microceph-join.js';
+import { MICROCEPH_REPLICATION_ADDRESS, SIZED_POOLS } from './steps/microceph-replication.js';
+import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
+import { microovnMemberAddress } from './steps/microovn-join.js';
+
+export const MICROCEPH_PORT = 7443;
+export const MICROOVN_PORT = 6443;
+
+const ip = (site: Site, name: string): string => site.addresses.get(name) ?? '';
+const underlay = (site: Site, name: string): string | null => site.desired.systems.find((s) => s.name === name)?.underlayIp ?? null;
+
+/** Addresses of the micro joins of one machine, for the steps that must wait for them. */
+export function microJoinsOf(site: Site, name: string): string[] {
+  if (name === site.initiator) return [];
+  return [...(site.ceph ? [microcephMemberAddress(name)] : []), ...(site.ovn ? [microovnMemberAddress(name)] : [])];
+}
+
+export function planMicroBootstraps(site: Site, g: PlanGraph): void {
+  if (site.mode !== 'bootstrap') return;
+  const name = site.initiator;
+  if (site.ceph) {
+    const subnet = microcloudSubnet(site, name);
+    const publicNetwork = site.desired.ceph.publicNetwork ?? subnet;
+    const clusterNetwork = site.desired.ceph.internalNetwork ?? subnet;
+    g.add({
+      address: microcephClusterAddress(name), kind: 'microceph-bootstrap', service: 'microceph', machine: name,
+      reason: `bootstrap MicroCeph on ${name} (public network ${publicNetwork ?? 'default'}, cluster network ${clusterNetwork ?? 'default'})`,
+      inputs: { name, address: hostPort(ip(site, name), MICROCEPH_PORT), publicNetwork, clusterNetwork },
+    }, []);
+  }
+  if (site.ovn) {
+    const encapIp = underlay(site, name);
+    g.add({
+      address: microovnClusterAddress(name), kind: 'microovn-bootstrap', service: 'microovn', machine: name,
+      reason: `bootstrap MicroOVN on ${name}${encapIp ? ` (underlay ${encapIp})` : ''}`,
+      inputs: { name, address: hostPort(ip(site, name), MICROOVN_PORT), encapIp },
+    }, []);
+  }
+}
+
+export function planMicroJoins(site: Site, g: PlanGraph): void {
+  const cluster = site.initiator;
+  if (site.ceph) {
+    const before = [microcephClusterAddress(cluster)];
+    for (const name of site.joiners) {
+      const address = microcephMemberAddress(name);
+      g.add({
+        address, kind: 'microceph-join', service: 'microceph', machine: name, reason: `join ${name} to MicroCeph`,
+        inputs: { name, address: hostPort(ip(site, name), MICROCEPH_PORT), cluster },
+      }, [...before]);
+      before.push(address);
+    }
+  }
+  if (site.ovn) {
+    const before = [microovnClusterAddress(cluster)];
+    for (const name of site.joiners) {
+      const address = microovnMemberAddress(name);
+      const encapIp = underlay(site, name);
+      g.add({
+        address, kind: 'microovn-join', service: 'microovn', machine: name,
+        reason: `join ${name} to MicroOVN${encapIp ? ` (underlay ${encapIp})` : ''}`,
+        inputs: { name, address: hostPort(ip(site, name), MICROOVN_PORT), encapIp, cluster },
+      }, [...before]);
+      before.push(address);
+    }
+  }
+}
+
+export const osdAddresses = (site: Site): string[] =>
+  site.disks.disks.filter((d) => d.use === 'ceph').map((d) => microcephDiskAddress(d.machine, d.path));
+
+export function planOsds(site: Site, g: PlanGraph): void {
+  if (!site.ceph) return;
+  const bootstrap = microcephClusterAddress(site.initiator);
+  for (const d of site.disks.disks.filter((x) => x.use === 'ceph')) {
+    const extras = [d.device, d.wipe ? 'wipe' : null, d.encrypt ? 'encrypt' : null].filter(Boolean).join(', ');
+    g.add({
+      address: microcephDiskAddress(d.machine, d.path), kind: 'microceph-disk', service: 'microceph', machine: d.machine,
+      reason: `add OSD ${d.path}${extras ? ` (${extras})` : ''}`,
+      inputs: { path: d.path, device: d.device, wipe: d.wipe, encrypt: d.encrypt },
+    }, [bootstrap, d.machine === site.initiator ? null : microcephMemberAddress(d.machine)]);
+  }
+  planReplication(site, g);
+  planClusterNetwork(site, g);
+}
+
+function planReplication(site: Site, g: PlanGraph): void {
+  const ceph = reachable(site.live, site.initiator)?.microceph;
+  const live = ceph?.initialized ? ceph : null;
+  const total = (live?.disks.length ?? 0) + site.disks.disks.filter((d) => d.use === 'ceph' && !d.inUse).length;
+  const size = Math.min(total, 3);
+  // Size 3 is Ceph's default, which bootstrap leaves on every pool: nothing to do until there is a cluster.
+  if (size === 0 || (live === null && size === 3)) return;
+  const sized = (live?.pools ?? []).filter((p) => SIZED_POOLS.includes(p.name));
+  const pristine = sized.every((p) => p.name === '.mgr' && p.size === 3);
+  const changes = pristine ? [] : sized.filter((p) => p.size !== size).map((p) => ({ key: `${p.name} size`, before: String(p.size), after: String(size) }));
+  g.add({
+    address: MICROCEPH_REPLICATION_ADDRESS, kind: 'microceph-replication', service: 'microceph', machine: site.initiator,
+    action: pristine ? 'create' : 'update', changes,
+    reason: `set the Ceph replication size to ${size} (${total} OSD${total === 1 ? '' : 's'})`,
+    inputs: { size },
+  }, [microcephClusterAddress(site.initiator), ...osdAddresses(site)]);
+}
+
+function planClusterNetwork(site: Site, g: PlanGraph): void {
+  const ceph = reachable(site.live, site.initiator)?.microceph;
+  if (site.mode !== 'bootstrap' || !ceph?.initialized) return;
+  const value = site.desired.ceph.internalNetwork ?? microcloudSubnet(site, site.initiator);
+  if (!value) return;
+  g.add({
+    address: microcephConfigAddress('cluster_network'), kind: 'microceph-config', service: 'microceph', machine: site.initiator,
+    action: 'update', changes: configChanges(ceph.config, { cluster_network: value }),
+    reason: `set Ceph's cluster network to ${value}`,
+    inputs: { key: 'cluster_network', value },
+  }, [...site.joiners.map(microcephMemberAddress), ...osdAddresses(site)]);
+}

@@ -1,0 +1,192 @@
+// Preflight: what must hold on the machines before any step may run (issue 4, reference §3):
+// reachable, hostname = name, LXD everywhere, MicroCeph/MicroOVN as on the initiator and at the
+// initiator's versions, addresses, uplinks, underlay and Ceph networks present, named disks usable.
+// Conflicts with existing clusters, and changes a built site cannot take, are in conflicts.ts.
+import type { DesiredState } from '../preseed/desired.js';
+import { cidrContains, parseCidr, parseIp } from '../preseed/net.js';
+import { clusterConflicts } from './conflicts.js';
+import { findDisk, isPartitioned } from './disk-paths.js';
+import { resolveDisks } from './disks.js';
+import { errorAt, finding, type PlanFinding } from './findings.js';
+import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine } from './live.js';
+import { buildSite, globalAddresses, interfaceAddress, type Site } from './site.js';
+
+/** Preflight of a file against a site, disk resolution findings included. */
+export function preflight(desired: DesiredState, live: LiveState): PlanFinding[] {
+  return assess(desired, live).findings;
+}
+
+/** The site as the planner sees it, and every finding about it. */
+export function assess(desired: DesiredState, live: LiveState): { site: Site; findings: PlanFinding[] } {
+  const { resolution, findings: diskFindings } = resolveDisks(desired, live);
+  const site = buildSite(desired, live, resolution);
+  const reach = reachability(site);
+  // Without every machine's facts the other checks, and the disk counts, would only guess.
+  if (reach.some((f) => f.severity === 'error')) return { site, findings: reach };
+  return {
+    site,
+    findings: [
+      ...hosts(site),
+      ...services(site),
+      ...addresses(site),
+      ...uplinks(site),
+      ...networks(site),
+      ...disks(site),
+      ...clusterConflicts(site),
+      ...diskFindings,
+    ],
+  };
+}
+
+function reachability(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  const names = site.systems.includes(site.initiator) ? site.systems : [site.initiator, ...site.systems];
+  for (const name of names) {
+    const m = site.live.machines[name];
+    if (!m) out.push(errorAt('not-gathered', name, `nothing is known about ${name}: it was not gathered`));
+    else if (!m.reachable) out.push(errorAt('unreachable', name, `${name} is unreachable: ${m.reason}`, 'check the SSH settings for this system, and that the machine is up'));
+  }
+  return out;
+}
+
+function machines(site: Site): [string, ReachableMachine][] {
+  return site.systems.flatMap((n) => {
+    const m = reachable(site.live, n);
+    return m ? [[n, m] as [string, ReachableMachine]] : [];
+  });
+}
+
+function hosts(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  for (const [name, m] of machines(site)) {
+    if (m.host.hostname !== name) {
+      out.push(errorAt('hostname', name, `the machine reached as ${name} has the hostname ${JSON.stringify(m.host.hostname)}`,
+        `MicroCloud requires systems[].name to equal the hostname: rename the system to ${m.host.hostname} or set the hostname to ${name}`));
+    }
+    if (!m.lxd) out.push(errorAt('lxd-missing', name, `LXD is not installed on ${name}`, 'install it: snap install lxd'));
+  }
+  return out;
+}
+
+function services(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  const init = reachable(site.live, site.initiator);
+  if (!init) return out;
+  const d = site.desired;
+  const wantsCeph = d.systems.some((s) => s.cephDisks.length > 0) || d.filters.ceph.length > 0;
+  const used = { microceph: site.ceph, microovn: site.ovn };
+  for (const svc of ['microceph', 'microovn'] as const) {
+    if (used[svc]) continue;
+    const label = SERVICE_LABEL[svc];
+    const state = site.mode === 'bootstrap' ? 'installed' : 'set up';
+    out.push(finding('notice', 'service-skipped', site.initiator, `${label} is not ${state} on the initiator ${site.initiator}: it is skipped`));
+    if (svc === 'microceph' && wantsCeph) {
+      out.push(errorAt('service-required', site.initiator, `the file asks for Ceph disks, but MicroCeph is not ${state} on the initiator ${site.initiator}`,
+        'install it (snap install microceph) or remove the Ceph disks and filters'));
+    }
+    if (svc === 'microovn' && d.ovn.enabled) {
+      out.push(errorAt('service-required', site.initiator, `the file sets up an OVN uplink, but MicroOVN is not ${state} on the initiator ${site.initiator}`,
+        'install it (snap install microovn) or remove the ovn section and the uplink interfaces'));
+    }
+  }
+  for (const svc of ['lxd', 'microceph', 'microovn'] as const) {
+    if (svc !== 'lxd' && !used[svc]) continue;
+    const want = init[svc]?.version;
+    for (const [name, m] of machines(site)) {
+      const own = m[svc];
+      if (!own) {
+        if (svc !== 'lxd') {
+          out.push(errorAt('service-missing', name, `${SERVICE_LABEL[svc]} is set up on the initiator ${site.initiator} but not installed on ${name}`,
+            `install it on ${name} (snap install ${svc}): joiners need at least the initiator's services`));
+        }
+        continue;
+      }
+      if (want !== undefined && own.version !== want && name !== site.initiator) {
+        out.push(errorAt('version-mismatch', name, `${name} runs ${SERVICE_LABEL[svc]} ${own.version}, the initiator ${site.initiator} runs ${want}`,
+          'every machine needs the same version of each service: refresh the snaps to one channel and revision'));
+      }
+    }
+  }
+  return out;
+}
+
+function addresses(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  for (const [name, m] of machines(site)) {
+    const s = site.desired.systems.find((x) => x.name === name)!;
+    if (s.address && !interfaceAddress(m, s.address)) {
+      out.push(errorAt('address-missing', name, `${name} has no interface with its address ${s.address}`, 'the address must be a static IP on one of its interfaces'));
+    } else if (!site.addresses.get(name)) {
+      out.push(errorAt('address-missing', name, `${name} has no address in the lookup subnet ${site.desired.lookupSubnet ?? ''}`,
+        'MicroCloud listens on the first address of the machine inside lookup_subnet'));
+    }
+    if (s.underlayIp && !interfaceAddress(m, s.underlayIp)) {
+      out.push(errorAt('underlay-missing', name, `${name} has no interface with its OVN underlay address ${s.underlayIp}`,
+        'ovn_underlay_ip must be an address on one of its interfaces'));
+    }
+  }
+  return out;
+}
+
+function uplinks(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  if (!site.ovnNetwork) return out;
+  for (const [name, m] of machines(site)) {
+    const uplink = site.uplinks.get(name) ?? null;
+    if (uplink === null) {
+      out.push(errorAt('uplink-none', name, `${name} needs an OVN uplink interface and none is named or eligible`,
+        'set systems[].ovn_uplink_interface to an interface that is up and has no IP (or is a bridge)'));
+      continue;
+    }
+    const iface = m.host.interfaces.find((i) => i.name === uplink);
+    if (!iface) {
+      out.push(errorAt('uplink-missing', name, `${name} has no interface ${uplink} (its OVN uplink)`,
+        `interfaces there: ${m.host.interfaces.map((i) => i.name).join(', ')}`));
+    } else if (iface.state !== 'up') {
+      out.push(errorAt('uplink-down', name, `the OVN uplink ${uplink} on ${name} is down`, `bring it up: ip link set ${uplink} up`));
+    } else if (iface.kind !== 'bridge' && globalAddresses(iface).length > 0) {
+      out.push(errorAt('uplink-has-ip', name, `the OVN uplink ${uplink} on ${name} has an IP address (${globalAddresses(iface).join(', ')})`,
+        'OVN takes the whole interface: use one without an address, or a bridge'));
+    }
+  }
+  return out;
+}
+
+function networks(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  if (!site.ceph || !site.pools.remote) return out;
+  const subnets: [string, string | null][] = [['public', site.desired.ceph.publicNetwork], ['internal', site.desired.ceph.internalNetwork]];
+  for (const [word, subnet] of subnets) {
+    const net = subnet ? parseCidr(subnet) : null;
+    if (!net) continue;
+    for (const [name, m] of machines(site)) {
+      const inside = m.host.interfaces.flatMap(globalAddresses).some((a) => {
+        const ip = parseIp(a.split('/')[0] ?? '');
+        return ip !== null && cidrContains(net, ip);
+      });
+      if (!inside) {
+        out.push(errorAt('ceph-network-missing', name, `${name} has no address in the Ceph ${word} network ${subnet}`,
+          'every machine needs an IP in the Ceph networks'));
+      }
+    }
+  }
+  return out;
+}
+
+function disks(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  for (const d of site.disks.disks) {
+    if (d.inUse) continue;
+    const disk = findDisk(reachable(site.live, d.machine)?.lxd?.disks ?? [], d.path);
+    if (!disk) continue;
+    const name = d.from.kind === 'explicit' ? d.from.given : d.path;
+    if (isPartitioned(disk)) {
+      out.push(errorAt('disk-partitioned', d.machine, `disk ${name} on ${d.machine} has partitions`,
+        'use a disk without partitions, or clear it first (wipefs -a); a partitioned disk is often one in use'));
+    }
+    if (disk.mounted) {
+      out.push(errorAt('disk-mounted', d.machine, `disk ${name} on ${d.machine} is mounted`, 'unmount it and remove it from /etc/fstab, or pick another disk'));
+    }
+  }
+  return out;
+}

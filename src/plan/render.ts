@@ -1,0 +1,116 @@
+// A plan for people (grouped by machine and service, `+`/`~` markers, the resolved disks, a closing
+// summary line) and for programs (a versioned JSON document). Neither may carry a secret: a plan
+// has none by construction, and the JSON path proves it before anything leaves the process.
+import { REDACTED, Secret } from '../preseed/secret.js';
+import type { ResolvedDisk } from './disks.js';
+import type { PlanFinding } from './findings.js';
+import { SERVICE_LABEL, type ServiceName } from './live.js';
+import { summarize, type Plan, type PlanSummary, type Step } from './plan.js';
+import { clusterWide } from './steps/index.js';
+
+export const PLAN_DOCUMENT_KIND = 'microcloud-apply/plan';
+
+const SERVICES: readonly ServiceName[] = ['microceph', 'microovn', 'lxd'];
+const MARK = { create: '+', update: '~' } as const;
+
+export function closingLine(plan: Plan): string {
+  const errors = plan.findings.filter((f) => f.severity === 'error').length;
+  if (errors > 0) return `Planning failed: ${errors} error${errors === 1 ? '' : 's'}. Nothing will be changed.`;
+  if (plan.steps.length === 0) return 'No changes. The site matches the file.';
+  const s = summarize(plan);
+  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
+}
+
+function renderFinding(f: PlanFinding): string[] {
+  const where = f.machine ? `${f.machine}: ` : '';
+  return [`  ${f.severity.padEnd(7)} ${where}${f.message}`, ...(f.hint ? [`          hint: ${f.hint}`] : [])];
+}
+
+function size(bytes: number | null): string {
+  if (bytes === null) return '';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+function renderDisk(d: ResolvedDisk): string {
+  const from = d.from.kind === 'explicit' ? 'explicit' : `filter storage.${d.use}[${d.from.index}] ${JSON.stringify(d.from.find)}`;
+  const detail = [d.device, size(d.size), d.model].filter(Boolean).join(', ');
+  const flags = [from, d.wipe ? 'wipe' : '', d.encrypt ? 'encrypt' : '', d.inUse ? (d.use === 'ceph' ? 'already an OSD' : 'already the local pool') : '']
+    .filter(Boolean).join(', ');
+  return `  ${d.machine}  ${d.use.padEnd(5)}  ${d.path}${detail ? ` (${detail})` : ''}  [${flags}]`;
+}
+
+function renderStep(s: Step): string[] {
+  const lines = [`    ${MARK[s.action]} ${s.address}: ${s.reason}`];
+  for (const c of s.changes) lines.push(`        ${c.key}: ${c.before ?? '(unset)'} → ${c.after ?? '(unset)'}`);
+  return lines;
+}
+
+function renderGroup(title: string, steps: Step[]): string[] {
+  if (steps.length === 0) return [];
+  const out = [`${title}:`];
+  for (const svc of SERVICES) {
+    const own = steps.filter((s) => s.service === svc);
+    if (own.length > 0) out.push(`  ${SERVICE_LABEL[svc]}`, ...own.flatMap(renderStep));
+  }
+  return [...out, ''];
+}
+
+/** The plan as a person reviews it. */
+export function renderPlanText(plan: Plan): string {
+  const out: string[] = [];
+  const heading = plan.mode === 'bootstrap' ? `bootstrap with initiator ${plan.initiator}` : `add machines to the cluster of ${plan.initiator}`;
+  out.push(`Plan (${heading})`, '');
+  if (plan.findings.length > 0) out.push('Preflight:', ...plan.findings.flatMap(renderFinding), '');
+  if (plan.disks.disks.length > 0) out.push('Disks:', ...plan.disks.disks.map(renderDisk), '');
+  const machines = [...new Set([plan.initiator, ...plan.steps.map((s) => s.machine)])];
+  for (const m of machines) out.push(...renderGroup(m, plan.steps.filter((s) => s.machine === m && !clusterWide(s))));
+  out.push(...renderGroup(`cluster-wide (through ${plan.initiator})`, plan.steps.filter(clusterWide)));
+  if (plan.unmanaged.length > 0) {
+    out.push('Members not in the file (left alone):', ...plan.unmanaged.map((u) => `  ${u.name}: ${u.services.map((s) => SERVICE_LABEL[s]).join(', ')}`), '');
+  }
+  out.push(closingLine(plan));
+  return `${out.join('\n')}\n`;
+}
+
+export type PlanDocument = Plan & { kind: typeof PLAN_DOCUMENT_KIND; summary: PlanSummary };
+
+export function planDocument(plan: Plan): PlanDocument {
+  return { kind: PLAN_DOCUMENT_KIND, ...plan, summary: summarize(plan) };
+}
+
+const SECRET_KEY = /passphrase|password|token|secret|private/i;
+
+export class SecretInPlanError extends Error {
+  override readonly name = 'SecretInPlanError';
+}
+
+/** Throws if the value holds a Secret, a key named like one, or the text of any of `secrets`. */
+export function assertNoSecrets(value: unknown, secrets: readonly Secret[] = []): void {
+  const texts = secrets.map((s) => s.reveal()).filter((t) => t.length > 0);
+  const walk = (v: unknown, path: string): void => {
+    if (v instanceof Secret || v === REDACTED) throw new SecretInPlanError(`a secret is part of the plan at ${path}`);
+    if (typeof v === 'string') {
+      if (texts.some((t) => v.includes(t))) throw new SecretInPlanError(`the plan reveals a secret at ${path}`);
+      return;
+    }
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (SECRET_KEY.test(k)) throw new SecretInPlanError(`the plan has a key named like a secret at ${path}.${k}`);
+        walk(x, `${path}.${k}`);
+      }
+    }
+  };
+  walk(value, '$');
+}
+
+/** The versioned JSON document (`--json`, `--out`), checked to carry no secret. */
+export function renderPlanJson(plan: Plan, secrets: readonly Secret[] = []): string {
+  const doc = planDocument(plan);
+  assertNoSecrets(doc, secrets);
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,80 @@
+// The step catalogue. Addresses are stable: the same intent always gets the same address, so a plan
+// can be compared with the next one, a saved plan with the site, and a journal with both.
+//
+//   microceph/cluster@<initiator>            bootstrap MicroCeph (PublicNet, ClusterNet)
+//   microovn/cluster@<initiator>             bootstrap MicroOVN (ovn-encap-ip)
+//   lxd/server-config/bootstrap@<initiator>  core.https_address, cluster.https_address, user.microcloud
+//   lxd/cluster@<initiator>                  bootstrap LXD clustering
+//   microceph/member/<m>                     join; each service's joins run in file order
+//   microovn/member/<m>                      join
+//   lxd/member/<m>                           join, with member_config for existing pools/networks
+//   microceph/disk/<m>/<by-id name>          one OSD
+//   microceph/replication                    pools-op size min(#OSDs, 3)
+//   microceph/config/cluster_network         drift in the Ceph cluster network
+//   lxd/server-config/network.ovn.northbound_connection   only for LXD without ovn_dynamic_northbound_connection
+//   lxd/storage-pool/<p>@<m>, lxd/storage-pool/<p>        pending row per member, then finalize (local, remote, remote-fs)
+//   lxd/network/<n>@<m>, lxd/network/<n>                  the same for UPLINK and lxdfan0; `default` (ovn) has no rows
+//   lxd/profile/default                      root and eth0 devices
+//   lxd/volume/local/{images,backups}@<m>    per-member custom volumes
+//   lxd/server-config/storage@<m>            storage.images_volume / storage.backups_volume
+import type { LiveState } from '../live.js';
+import type { Step, StepKind, StepOf } from '../plan.js';
+import { lxdBootstrap } from './lxd-bootstrap.js';
+import { lxdJoin } from './lxd-join.js';
+import { lxdNetwork } from './lxd-network.js';
+import { lxdNetworkPending } from './lxd-network-pending.js';
+import { lxdPool } from './lxd-pool.js';
+import { lxdPoolPending } from './lxd-pool-pending.js';
+import { lxdProfile } from './lxd-profile.js';
+import { lxdServerConfig } from './lxd-server-config.js';
+import { lxdVolume } from './lxd-volume.js';
+import { microcephBootstrap } from './microceph-bootstrap.js';
+import { microcephConfig } from './microceph-config.js';
+import { microcephDisk } from './microceph-disk.js';
+import { microcephJoin } from './microceph-join.js';
+import { microcephReplication } from './microceph-replication.js';
+import { microovnBootstrap } from './microovn-bootstrap.js';
+import { microovnJoin } from './microovn-join.js';
+import type { StepSpec } from './spec.js';
+
+export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
+  'microceph-bootstrap': microcephBootstrap,
+  'microceph-join': microcephJoin,
+  'microceph-disk': microcephDisk,
+  'microceph-replication': microcephReplication,
+  'microceph-config': microcephConfig,
+  'microovn-bootstrap': microovnBootstrap,
+  'microovn-join': microovnJoin,
+  'lxd-server-config': lxdServerConfig,
+  'lxd-bootstrap': lxdBootstrap,
+  'lxd-join': lxdJoin,
+  'lxd-pool-pending': lxdPoolPending,
+  'lxd-pool': lxdPool,
+  'lxd-network-pending': lxdNetworkPending,
+  'lxd-network': lxdNetwork,
+  'lxd-profile': lxdProfile,
+  'lxd-volume': lxdVolume,
+};
+
+export function specOf<K extends StepKind>(kind: K): StepSpec<K> {
+  return STEP_SPECS[kind];
+}
+
+/** Whether the step has nothing left to do in this live state. */
+export function satisfied(step: Step, live: LiveState): boolean {
+  return (specOf(step.kind) as StepSpec<StepKind>).satisfied(step as StepOf<StepKind>, live);
+}
+
+/** Whether the step acts on the cluster as a whole rather than on its machine. */
+export function clusterWide(step: Step): boolean {
+  return (specOf(step.kind) as StepSpec<StepKind>).clusterWide(step as StepOf<StepKind>);
+}
+
+/** The live state after the step has run, as the daemons would leave it. Pure: `live` is not changed. */
+export function expectedEffect(step: Step, live: LiveState): LiveState {
+  const next = structuredClone(live);
+  (specOf(step.kind) as StepSpec<StepKind>).effect(step as StepOf<StepKind>, next);
+  return next;
+}
+
+export { EffectError } from './spec.js';

@@ -1,0 +1,45 @@
+// What LXD does to more than one member at once: cluster-wide objects live in the cluster database,
+// so a change made through one member shows on every member; and what a driver does to a member's
+// row when the pool is really created there (ZFS takes the disk over and renames `source`).
+import { findDisk } from '../disk-paths.js';
+import { reachable, type LiveState, type LxdLive, type LxdMemberRow } from '../live.js';
+import { changeCluster } from './micro-effects.js';
+import { defaultPoolSize } from './microceph-replication.js';
+import { clusterMates, lxdAt, machineAt } from './spec.js';
+
+/** The machines that see the same LXD database as `machine`. */
+export function lxdMates(live: LiveState, machine: string): string[] {
+  return lxdAt(live, machine).clustered ? clusterMates(live, 'lxd', machine) : [machine];
+}
+
+export function forEachLxd(live: LiveState, machine: string, fn: (lxd: LxdLive, name: string) => void): void {
+  for (const name of lxdMates(live, machine)) fn(lxdAt(live, name), name);
+}
+
+/** The row a member keeps once the pool exists on it. */
+export function createdRow(live: LiveState, machine: string, pool: string, driver: string, config: Record<string, string>): LxdMemberRow {
+  const out: Record<string, string> = { ...config };
+  delete out['source.wipe'];
+  const source = out['source'];
+  if (driver === 'zfs' && source?.startsWith('/')) {
+    // LXD's zfs driver: the zpool gets the pool's name, the disk is remembered, and ZFS partitions it.
+    out['volatile.initial_source'] = source;
+    out['zfs.pool_name'] = pool;
+    out['source'] = pool;
+    const disk = findDisk(machineAt(live, machine).lxd?.disks ?? [], source);
+    if (disk) disk.partitions = [{ partition: 1 }, { partition: 9 }];
+  }
+  return { status: 'Created', config: out };
+}
+
+/** The OSD pools LXD's ceph and cephfs drivers create, sized like any new pool. */
+export function createCephPools(live: LiveState, machine: string, names: string[]): void {
+  const ceph = reachable(live, machine)?.microceph;
+  if (!ceph?.initialized) return;
+  changeCluster(live, 'microceph', machine, (view) => {
+    const size = defaultPoolSize(view.pools);
+    for (const name of names) if (!view.pools.some((p) => p.name === name)) view.pools.push({ name, size });
+  });
+}
+
+export const memberNamesOf = (lxd: LxdLive): string[] => lxd.members.map((m) => m.name);
