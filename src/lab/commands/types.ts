@@ -1,0 +1,39 @@
+import type { LabService, MachineSpec } from '../types.js';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** What `microceph.ceph health --format json` prints: Ceph's health report. */
+export interface CephHealth {
+  status: string;
+  checks: Record<string, unknown>;
+  mutes: unknown[];
+}
+
+/** What a command sees of the machine it runs on. */
+export interface CommandContext {
+  machine: string;
+  spec: MachineSpec;
+  /** The SSH login user. */
+  user: string;
+  /** True when the command runs as root (the login is root, or it went through sudo). */
+  root: boolean;
+  /** The daemons that run on this machine. */
+  services: readonly LabService[];
+  /** Whether `sudo` works without a password for this user. */
+  sudoWithoutPassword: boolean;
+  /** Environment variables set for this command (by `env NAME=value`, assignments, a script). */
+  env?: Record<string, string>;
+  /** Ceph's health as the cluster this machine belongs to sees it; null when it has no Ceph cluster. */
+  cephHealth(): CephHealth | null | undefined;
+}
+
+export type CommandImpl = (args: string[], ctx: CommandContext) => CommandResult | Promise<CommandResult>;
+
+export const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exitCode: 0 });
+export const fail = (stderr: string, exitCode = 1, stdout = ''): CommandResult => ({
+  stdout, stderr: stderr.endsWith('\n') || stderr === '' ? stderr : stderr + '\n', exitCode,
+});
