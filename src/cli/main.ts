@@ -7,7 +7,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SCHEMA_URL } from '../preseed/schema.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
 import { createLogger, SecretRegistry, type LogFormat, type LogLevel } from './log.js';
+import { parallelismOption, planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
+import { toolVersion } from './version.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -39,6 +41,28 @@ const COMMANDS: Record<string, Command> = {
       return validateCommand(ctx, positionals[0] as string, values['json'] === true);
     },
   },
+  plan: {
+    summary: 'Show what apply would do: read every machine, compare with the file, list the steps',
+    usage: 'microcloud plan FILE [--json] [--out PLANFILE] [--detailed-exitcode] [--parallelism N] [--trust-on-first-use]',
+    options: {
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      'detailed-exitcode': { type: 'boolean' },
+      parallelism: { type: 'string' },
+      'trust-on-first-use': { type: 'boolean' },
+    },
+    async run(ctx, positionals, values) {
+      if (positionals.length !== 1) throw new UsageError('plan takes exactly one FILE', 'plan');
+      const out = values['out'];
+      return planCommand(ctx, positionals[0] as string, {
+        json: values['json'] === true,
+        ...(typeof out === 'string' ? { out } : {}),
+        detailedExitcode: values['detailed-exitcode'] === true,
+        parallelism: parallelismOption(values['parallelism']),
+        trustOnFirstUse: values['trust-on-first-use'] === true,
+      });
+    },
+  },
   schema: {
     summary: 'Print the preseed JSON Schema (for editors and other tools)',
     usage: 'microcloud schema',
@@ -61,10 +85,6 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
@@ -129,7 +149,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const values = parsed.values;
     const positionals = command?.passthrough ? after : parsed.positionals;
     if (values['version']) {
-      io.stdout.write(`microcloud-apply ${version()}\n`);
+      io.stdout.write(`microcloud-apply ${toolVersion()}\n`);
       return EXIT.OK;
     }
     if (!command || (values['help'] && !command.passthrough)) {

@@ -108,6 +108,10 @@ export async function exchange(pool: ChannelPool, ctx: RequestContext, body: unk
       path: ctx.path,
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
+      // MicroCeph's GETs carry a JSON body; undici would then close the connection after the
+      // answer, destroying a paused SSH channel that never reports closing (a hang). The daemons
+      // read bodies fully, so keeping the connection is safe.
+      reset: false,
       signal,
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,

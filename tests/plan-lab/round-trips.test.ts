@@ -1,0 +1,88 @@
+// The cost of reading a site, from the lab's per-request log: one SSH login per machine, the same
+// fixed set of commands and requests on every machine whatever the size of the site, and all
+// machines read at the same time (their activity overlaps) rather than one after another.
+import { gather } from '../../src/plan/gather.js';
+import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
+import { siteTargets } from '../../src/plan/targets.js';
+import { PLAN_CONNECT } from '../../src/cli/plan.js';
+import type { LabEvent } from '../../src/lab/site.js';
+import { startLab, type PlanLab } from './lab.js';
+
+let small: PlanLab;
+let large: PlanLab;
+
+beforeAll(async () => {
+  [small, large] = await Promise.all([startLab({ nodes: 3 }), startLab({ nodes: 6 })]);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([small?.stop(), large?.stop()]);
+});
+
+async function gatherAll(lab: PlanLab, parallelism = 10): Promise<void> {
+  const loaded = await readPlannedPreseed(lab.file, lab.dir);
+  lab.site.resetCounters();
+  const g = await gather(siteTargets(loaded.result.desired!, null), { parallelism, connect: PLAN_CONNECT });
+  await g.close();
+  for (const [name, m] of Object.entries(g.live.machines)) if (!m.reachable) throw new Error(`${name}: ${m.reason}`);
+}
+
+const describeEvent = (e: LabEvent): string =>
+  e.kind === 'connect' ? 'ssh login'
+    : e.kind === 'exec' ? `exec ${(e.argv ?? [e.command]).join(' ')}`
+      : `${e.service} ${e.method} ${e.path}${e.query ? `?${e.query}` : ''}`;
+
+/** What each machine was asked, as a sorted list (the order within a round is not fixed). */
+function perMachine(lab: PlanLab): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of lab.site.log) out.set(e.machine, [...(out.get(e.machine) ?? []), describeEvent(e)]);
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+test('every machine gets the same fixed set of commands and requests, at 3 machines and at 6', async () => {
+  await gatherAll(small);
+  const three = perMachine(small);
+  await gatherAll(large);
+  const six = perMachine(large);
+  expect([...three.keys()].sort()).toEqual(['node1', 'node2', 'node3']);
+  expect([...six.keys()].sort()).toEqual(['node1', 'node2', 'node3', 'node4', 'node5', 'node6']);
+  const reference = three.get('node1')!;
+  for (const list of [...three.values(), ...six.values()]) expect(list).toEqual(reference);
+  // The set itself, on a fresh machine: one login, 7 commands (4 host facts, 3 socket probes), 9 requests.
+  expect(reference.filter((x) => x === 'ssh login')).toHaveLength(1);
+  expect(reference.filter((x) => x.startsWith('exec '))).toHaveLength(7);
+  expect(reference.filter((x) => / GET /.test(x))).toEqual([
+    'lxd GET /1.0', 'lxd GET /1.0/networks?recursion=1', 'lxd GET /1.0/profiles/default', 'lxd GET /1.0/resources',
+    'lxd GET /1.0/storage-pools?recursion=1', 'microceph GET /core/1.0', 'microceph GET /core/1.0/cluster',
+    'microovn GET /core/1.0', 'microovn GET /core/1.0/cluster',
+  ]);
+  expect(reference).toHaveLength(17);
+  expect(large.site.mutations()).toBe(0);
+  expect(small.site.mutations()).toBe(0);
+});
+
+/** Each machine's activity as [first event, last event], in lab milliseconds. */
+function spans(lab: PlanLab): [number, number][] {
+  const byMachine = new Map<string, number[]>();
+  for (const e of lab.site.log) byMachine.set(e.machine, [...(byMachine.get(e.machine) ?? []), e.at]);
+  return [...byMachine.values()].map((ats) => [Math.min(...ats), Math.max(...ats)]);
+}
+
+test('all machines are read at once: with latency on every round trip, their activity overlaps', async () => {
+  large.site.setLatency(25);
+  try {
+    await gatherAll(large);
+    const parallel = spans(large);
+    expect(parallel).toHaveLength(6);
+    // Some moment lies inside every machine's span: the last machine started before the first finished.
+    expect(Math.max(...parallel.map(([first]) => first))).toBeLessThan(Math.min(...parallel.map(([, last]) => last)));
+
+    // The same check tells sequential reading apart: one machine at a time, no two spans overlap.
+    await gatherAll(large, 1);
+    const sequential = spans(large).sort((a, b) => a[0] - b[0]);
+    for (let k = 1; k < sequential.length; k++) expect(sequential[k]![0]).toBeGreaterThanOrEqual(sequential[k - 1]![1]);
+  } finally {
+    large.site.clearFaults();
+  }
+});
