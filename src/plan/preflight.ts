@@ -180,6 +180,8 @@ function disks(site: Site): PlanFinding[] {
     const disk = findDisk(reachable(site.live, d.machine)?.lxd?.disks ?? [], d.path);
     if (!disk) continue;
     const name = d.from.kind === 'explicit' ? d.from.given : d.path;
+    // Even with wipe: true. LXD reports `mounted` per partition, so a disk whose partitions are in
+    // use (a system disk) looks unmounted here: wiping partitioned disks is left to the operator.
     if (isPartitioned(disk)) {
       out.push(errorAt('disk-partitioned', d.machine, `disk ${name} on ${d.machine} has partitions`,
         'use a disk without partitions, or clear it first (wipefs -a); a partitioned disk is often one in use'));
