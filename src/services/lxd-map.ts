@@ -15,11 +15,14 @@ export const MEMBER_NETWORK_KEYS: readonly string[] = [
   'bgp.ipv4.nexthop', 'bgp.ipv6.nexthop', 'bridge.external_interfaces', 'parent', 'acceleration.parent',
 ];
 
+/** Where apply keeps its run lock on a clustered LXD (compare-and-swap through the ETag). */
+export const LOCK_CONFIG_KEY = 'user.microcloud-apply.lock';
+
 /**
- * Server config keys that record a run of this tool rather than the site (apply's lock, see
- * src/apply/lock.ts LOCK_CONFIG_KEY): left out, so a held lock never moves the live-state fingerprint.
+ * Server config keys that record a run of this tool rather than the site (apply's lock): left
+ * out, so a held lock never moves the live-state fingerprint.
  */
-export const RUN_STATE_KEYS: readonly string[] = ['user.microcloud-apply.lock'];
+export const RUN_STATE_KEYS: readonly string[] = [LOCK_CONFIG_KEY];
 
 /** A config map with every value as a string (LXD's are; anything else is shown as JSON). */
 export function strings(config: Record<string, unknown> | null | undefined): Record<string, string> {

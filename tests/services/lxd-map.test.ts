@@ -1,7 +1,6 @@
 // LXD's answers (reference/rest-apis.md §1.6) mapped to LxdLive facts.
-import { LOCK_CONFIG_KEY } from '../../src/apply/lock.js';
 import {
-  RUN_STATE_KEYS, hostInterfaceTypes, mapDisks, mapMembers, mapNetworks, mapPools, mapProfile, mapServer, mapVolumes, memberRow, strings,
+  LOCK_CONFIG_KEY, RUN_STATE_KEYS, hostInterfaceTypes, mapDisks, mapMembers, mapNetworks, mapPools, mapProfile, mapServer, mapVolumes, memberRow, strings,
 } from '../../src/services/lxd-map.js';
 
 const SERVER = {
