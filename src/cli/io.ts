@@ -5,7 +5,10 @@ import type { SecretRegistry } from './log.js';
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Whether stderr is a terminal (colors, progress redrawn in place). */
   isTTY: boolean;
+  /** Where confirmation is read from; absent or not a terminal: no prompt (apply needs --auto-approve). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   cwd: string;
   env: NodeJS.ProcessEnv;
 }

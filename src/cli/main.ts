@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SCHEMA_URL } from '../preseed/schema.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
 import { createLogger, SecretRegistry, type LogFormat, type LogLevel } from './log.js';
+import { applyCommand, lockTimeoutOption } from './apply.js';
 import { parallelismOption, planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
 import { toolVersion } from './version.js';
@@ -60,6 +61,32 @@ const COMMANDS: Record<string, Command> = {
         detailedExitcode: values['detailed-exitcode'] === true,
         parallelism: parallelismOption(values['parallelism']),
         trustOnFirstUse: values['trust-on-first-use'] === true,
+      });
+    },
+  },
+  apply: {
+    summary: 'Show the plan, then carry it out; a saved plan (plan --out) is applied only if the site has not changed',
+    usage: 'microcloud apply FILE|PLANFILE [--auto-approve] [--json] [--parallelism N] [--lock-timeout DURATION] [--journal PATH] [--trust-on-first-use] [--force-unlock]',
+    options: {
+      'auto-approve': { type: 'boolean' },
+      json: { type: 'boolean' },
+      parallelism: { type: 'string' },
+      'lock-timeout': { type: 'string' },
+      journal: { type: 'string' },
+      'trust-on-first-use': { type: 'boolean' },
+      'force-unlock': { type: 'boolean' },
+    },
+    async run(ctx, positionals, values) {
+      if (positionals.length !== 1) throw new UsageError('apply takes exactly one FILE or PLANFILE', 'apply');
+      const journal = values['journal'];
+      return applyCommand(ctx, positionals[0] as string, {
+        autoApprove: values['auto-approve'] === true,
+        json: values['json'] === true,
+        parallelism: parallelismOption(values['parallelism'], 'apply'),
+        lockTimeoutMs: lockTimeoutOption(values['lock-timeout']),
+        trustOnFirstUse: values['trust-on-first-use'] === true,
+        ...(typeof journal === 'string' ? { journal } : {}),
+        forceUnlock: values['force-unlock'] === true,
       });
     },
   },
@@ -186,7 +213,7 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY), cwd: process.cwd(), env: process.env };
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY), cwd: process.cwd(), env: process.env };
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

@@ -6,7 +6,7 @@ import { gather, gatherOver } from '../../src/plan/gather.js';
 import { liveFingerprint } from '../../src/plan/index.js';
 import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
 import { siteTargets } from '../../src/plan/targets.js';
-import { PLAN_CONNECT } from '../../src/cli/plan.js';
+import { READ_CONNECT as PLAN_CONNECT } from '../../src/cli/site.js';
 import { bareMachine } from '../plan/fixtures.js';
 import { lastLine, PASSPHRASE, runPlan, startLab, type PlanLab } from './lab.js';
 

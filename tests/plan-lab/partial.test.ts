@@ -7,7 +7,7 @@ import { gather } from '../../src/plan/gather.js';
 import { diff, expectedEffect, type LiveState, type Plan, type Step } from '../../src/plan/index.js';
 import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
 import { siteTargets } from '../../src/plan/targets.js';
-import { PLAN_CONNECT } from '../../src/cli/plan.js';
+import { READ_CONNECT as PLAN_CONNECT } from '../../src/cli/site.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 import type { LabService } from '../../src/lab/types.js';
 import { tokenFromOp } from '../lab/lxd-helpers.js';

@@ -4,7 +4,7 @@
 import { gather } from '../../src/plan/gather.js';
 import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
 import { siteTargets } from '../../src/plan/targets.js';
-import { PLAN_CONNECT } from '../../src/cli/plan.js';
+import { READ_CONNECT as PLAN_CONNECT } from '../../src/cli/site.js';
 import type { LabEvent } from '../../src/lab/site.js';
 import { startLab, type PlanLab } from './lab.js';
 

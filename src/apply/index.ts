@@ -1,0 +1,15 @@
+// The apply module's public surface.
+export { execute, DEFAULT_PARALLELISM, type ExecuteOptions } from './executor.js';
+export { STEP_RUNNERS, planRegistry } from './registry.js';
+export { LxdConfigLock, LockHeldError, forceUnlock, parseLock, describeHolder, LOCK_CONFIG_KEY, type RunLock, type LockInfo, type LxdLockOptions } from './lock.js';
+export { fileJournal, memoryJournal, noJournal, inputsDigest, type Journal, type JournalRecord } from './journal.js';
+export {
+  plainProgress, jsonProgress, terminalProgress, fanOut, silentProgress, formatElapsed, plainLine,
+  type ProgressEvent, type ProgressSink, type StepOutcome,
+} from './progress.js';
+export { reportLines, type ApplyReport } from './report.js';
+export { DEFAULT_STEP_RETRY, StepTimeout, type StepResult, type StepRetryPolicy } from './run-step.js';
+export { SecretSet, REDACTED } from './secrets.js';
+export { systemClock } from './clock.js';
+export type { Hosts } from './steps/common.js';
+export type { Clock, ExecutableStep, StepContext, StepRegistry, StepRunner } from './types.js';

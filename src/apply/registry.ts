@@ -1,0 +1,44 @@
+// The runner of every step kind of the plan's catalogue (src/plan/steps/index.ts), one file each
+// under steps/. Typed over StepKind, so a kind added to the plan without a runner does not compile.
+import type { Step, StepKind } from '../plan/index.js';
+import type { Hosts, PlanStepRunner } from './steps/common.js';
+import { lxdBootstrap } from './steps/lxd-bootstrap.js';
+import { lxdJoin } from './steps/lxd-join.js';
+import { lxdNetwork } from './steps/lxd-network.js';
+import { lxdNetworkPending } from './steps/lxd-network-pending.js';
+import { lxdPool } from './steps/lxd-pool.js';
+import { lxdPoolPending } from './steps/lxd-pool-pending.js';
+import { lxdProfile } from './steps/lxd-profile.js';
+import { lxdServerConfig } from './steps/lxd-server-config.js';
+import { lxdVolume } from './steps/lxd-volume.js';
+import { microcephBootstrap } from './steps/microceph-bootstrap.js';
+import { microcephConfig } from './steps/microceph-config.js';
+import { microcephDisk } from './steps/microceph-disk.js';
+import { microcephJoin } from './steps/microceph-join.js';
+import { microcephReplication } from './steps/microceph-replication.js';
+import { microovnBootstrap } from './steps/microovn-bootstrap.js';
+import { microovnJoin } from './steps/microovn-join.js';
+import type { StepRegistry, StepRunner } from './types.js';
+
+export const STEP_RUNNERS: { [K in StepKind]: PlanStepRunner<K> } = {
+  'microceph-bootstrap': microcephBootstrap,
+  'microceph-join': microcephJoin,
+  'microceph-disk': microcephDisk,
+  'microceph-replication': microcephReplication,
+  'microceph-config': microcephConfig,
+  'microovn-bootstrap': microovnBootstrap,
+  'microovn-join': microovnJoin,
+  'lxd-server-config': lxdServerConfig,
+  'lxd-bootstrap': lxdBootstrap,
+  'lxd-join': lxdJoin,
+  'lxd-pool-pending': lxdPoolPending,
+  'lxd-pool': lxdPool,
+  'lxd-network-pending': lxdNetworkPending,
+  'lxd-network': lxdNetwork,
+  'lxd-profile': lxdProfile,
+  'lxd-volume': lxdVolume,
+};
+
+/** The registry the executor takes for plans made by src/plan. */
+export const planRegistry: StepRegistry<Step, Hosts> = (step) =>
+  STEP_RUNNERS[step.kind] as unknown as StepRunner<Step, Hosts> | undefined;

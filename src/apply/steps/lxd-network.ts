@@ -1,0 +1,81 @@
+// `lxd/network/<network>`: create it (finalize UPLINK or lxdfan0 once every member has its row;
+// the OVN `default`, which takes no rows, in one POST), or bring the keys the file owns back to the
+// file's values (UPLINK's gateways, ranges, DNS), keeping every other key.
+import type { StepOf } from '../../plan/index.js';
+import { ApiError, type Host } from '../../remote/index.js';
+import { MINUTE, enc, hostOf, unlessAlreadyDone, type PlanStepRunner } from './common.js';
+import { getNetwork, partiallyCreated, type LxdNetworkObject } from './lxd.js';
+
+type Step = StepOf<'lxd-network'>;
+
+const ownedMatch = (n: LxdNetworkObject, step: Step): boolean =>
+  step.inputs.owned.every((k) => (n.config ?? {})[k] === step.inputs.config[k]);
+
+async function create(step: Step, host: Host, current: LxdNetworkObject | null, note: (m: string) => void): Promise<void> {
+  const { network, type, description, config } = step.inputs;
+  const partial = partiallyCreated(current);
+  if (partial) note('an earlier attempt created it part-way: finishing it without global config, as LXD requires');
+  const body = partial ? { name: network, type, description } : { name: network, type, description, config };
+  await host.request('lxd', 'POST', '/1.0/networks', body, { timeoutMs: 5 * MINUTE, operationTimeoutMs: 5 * MINUTE });
+}
+
+/**
+ * Drift in the keys the file owns: PATCH with If-Match when every owned key has a value (PATCH
+ * merges, so nobody else's keys are touched); when the file drops one, PATCH cannot unset it, so
+ * the config is read, the key removed, and PUT back with If-Match (PUT keeps member keys).
+ */
+async function update(step: Step, host: Host): Promise<void> {
+  const path = `/1.0/networks/${enc(step.inputs.network)}`;
+  const { owned, config: want } = step.inputs;
+  for (let round = 0; ; round++) {
+    const r = await host.request<LxdNetworkObject>('lxd', 'GET', path);
+    const ifMatch = r.etag ? { headers: { 'If-Match': r.etag } } : {};
+    const current = r.metadata.config ?? {};
+    const unset = owned.filter((k) => want[k] === undefined && current[k] !== undefined);
+    try {
+      if (unset.length === 0) {
+        const changed = Object.fromEntries(owned.filter((k) => want[k] !== undefined).map((k) => [k, want[k]!]));
+        await host.request('lxd', 'PATCH', path, { config: changed }, ifMatch);
+      } else {
+        const config = { ...current };
+        for (const k of owned) {
+          delete config[k];
+          if (want[k] !== undefined) config[k] = want[k]!;
+        }
+        await host.request('lxd', 'PUT', path, { config, description: r.metadata.description ?? '' }, ifMatch);
+      }
+      return;
+    } catch (err) {
+      // Changed under us: read again and redo it (a few times, then give up).
+      if (!(err instanceof ApiError && err.status === 412) || round >= 3) throw err;
+    }
+  }
+}
+
+export const lxdNetwork: PlanStepRunner<'lxd-network'> = {
+  timeoutMs: 6 * MINUTE,
+  async check(step, hosts) {
+    const n = await getNetwork(hostOf(hosts, step.machine), step.inputs.network);
+    return n?.status === 'Created' && ownedMatch(n, step);
+  },
+  async act(step, hosts, ctx) {
+    const host = hostOf(hosts, step.machine);
+    const current = await getNetwork(host, step.inputs.network);
+    if (current?.status === 'Created') {
+      if (current.type !== step.inputs.type) throw new Error(`network ${step.inputs.network} is of type ${current.type}, not ${step.inputs.type}`);
+      await update(step, host);
+      return;
+    }
+    try {
+      await create(step, host, current, ctx.note);
+    } catch (err) {
+      await unlessAlreadyDone(err, [/already created/, /already exists/], () => lxdNetwork.check(step, hosts, ctx), ctx);
+    }
+  },
+  async verify(step, hosts, ctx) {
+    if (!(await lxdNetwork.check(step, hosts, ctx))) {
+      const n = await getNetwork(hostOf(hosts, step.machine), step.inputs.network);
+      throw new Error(`network ${step.inputs.network} is ${n?.status ?? 'missing'}${n ? ' or its keys differ from the file' : ''} after the change`);
+    }
+  },
+};

@@ -1,0 +1,107 @@
+// microcluster, as MicroCeph and MicroOVN share it (rest-apis.md §2): whether a daemon is
+// initialized, its cluster's members, bootstrap, join, and join tokens issued for the joiner's name.
+import { SERVICE_LABEL } from '../../plan/index.js';
+import type { Host } from '../../remote/index.js';
+import type { StepContext } from '../types.js';
+import { MINUTE, enc, isNotFound, unlessAlreadyDone, waitUntil } from './common.js';
+
+export type Micro = 'microceph' | 'microovn';
+
+/** microcluster's join token lifetime in MicroCloud (ServiceJoinTokenLifetime), as Go nanoseconds. */
+const TOKEN_LIFETIME_NS = 3600 * 1e9;
+/** MicroCloud's budgets: 2 min bootstrap, 5 min join, then up to 1 min for the member to show. */
+export const MICRO_BOOTSTRAP_MS = 2 * MINUTE;
+export const MICRO_JOIN_MS = 5 * MINUTE;
+export const MEMBER_SHOWS_MS = MINUTE;
+
+const ALREADY_INITIALIZED = [/Database is online/];
+
+/**
+ * GET /core/1.0, allowed before init: `ready` is false until bootstrap or join. Asking this first
+ * keeps other calls off daemons that would answer 503 "not yet initialized" (which the remote layer
+ * would treat as transient and retry for seconds).
+ */
+export async function microReady(host: Host, svc: Micro): Promise<boolean> {
+  return (await host.request<{ ready?: boolean }>(svc, 'GET', '/core/1.0')).metadata?.ready === true;
+}
+
+export async function microMemberNames(host: Host, svc: Micro): Promise<string[]> {
+  if (!(await microReady(host, svc))) return [];
+  const members = (await host.request<{ name: string }[] | null>(svc, 'GET', '/core/1.0/cluster')).metadata ?? [];
+  return members.map((m) => m.name);
+}
+
+/** Whether `joiner` is initialized and `name` is a member of `anchor`'s cluster (the planner's isMemberOf). */
+export async function isMicroMember(anchor: Host, joiner: Host, svc: Micro, name: string): Promise<boolean> {
+  return (await microReady(joiner, svc)) && (await microMemberNames(anchor, svc)).includes(name);
+}
+
+export interface MicroInit {
+  name: string;
+  address: string;
+  config: Record<string, string>;
+}
+
+/** POST /core/control {bootstrap:true}; "Database is online" counts only if the daemon is now ready. */
+export async function bootstrapMicro(host: Host, svc: Micro, init: MicroInit, ctx: StepContext): Promise<void> {
+  const body = { bootstrap: true, config: init.config, join_token: '', address: init.address, name: init.name };
+  try {
+    await host.request(svc, 'POST', '/core/control', body, { timeoutMs: MICRO_BOOTSTRAP_MS });
+  } catch (err) {
+    await unlessAlreadyDone(err, ALREADY_INITIALIZED, () => microReady(host, svc), ctx);
+  }
+}
+
+export async function waitForMember(host: Host, svc: Micro, name: string, ctx: StepContext): Promise<void> {
+  await waitUntil(ctx, `${name} showing as a ${SERVICE_LABEL[svc]} member`, MEMBER_SHOWS_MS,
+    async () => (await microMemberNames(host, svc)).includes(name));
+}
+
+/**
+ * A join token for `name` on the anchor: a live token for that name would make the insert fail
+ * (UNIQUE(name)) and may have leaked with an earlier failed run, so it is revoked first. The token
+ * and its embedded secret are registered as secrets before anything else can see them.
+ */
+export async function issueToken(anchor: Host, svc: Micro, name: string, ctx: StepContext): Promise<string> {
+  const records = (await anchor.request<{ name: string; token: string }[] | null>(svc, 'GET', '/core/control/tokens')).metadata ?? [];
+  for (const r of records) registerToken(r.token, ctx);
+  if (records.some((r) => r.name === name)) {
+    await revokeToken(anchor, svc, name);
+    ctx.note(`revoked a stale ${SERVICE_LABEL[svc]} join token for ${name}`);
+  }
+  const token = (await anchor.request<string>(svc, 'POST', '/core/control/tokens', { name, expire_after: TOKEN_LIFETIME_NS })).metadata;
+  registerToken(token, ctx);
+  return token;
+}
+
+/** DELETE /core/1.0/tokens/<name>; a token already gone is fine. */
+export async function revokeToken(anchor: Host, svc: Micro, name: string): Promise<void> {
+  try {
+    await anchor.request(svc, 'DELETE', `/core/1.0/tokens/${enc(name)}`);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+function registerToken(token: string, ctx: StepContext): void {
+  ctx.secrets.add(token);
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { secret?: string };
+    ctx.secrets.add(decoded.secret);
+  } catch { /* not the documented shape: the token itself is registered */ }
+}
+
+/**
+ * POST /core/control on the joiner with a fresh token. A token left unused by a failed join is
+ * revoked, so a failed run leaves no live token behind.
+ */
+export async function joinMicro(anchor: Host, joiner: Host, svc: Micro, init: MicroInit, ctx: StepContext): Promise<void> {
+  const token = await issueToken(anchor, svc, init.name, ctx);
+  const body = { bootstrap: false, config: init.config, join_token: token, address: init.address, name: init.name };
+  try {
+    await joiner.request(svc, 'POST', '/core/control', body, { timeoutMs: MICRO_JOIN_MS });
+  } catch (err) {
+    await revokeToken(anchor, svc, init.name).catch(() => undefined);
+    await unlessAlreadyDone(err, ALREADY_INITIALIZED, () => isMicroMember(anchor, joiner, svc, init.name), ctx);
+  }
+}

@@ -1,0 +1,87 @@
+// `microcloud apply` as a user runs it, in this process, against an in-process lab: the prompt rule,
+// convergence, a second run that changes nothing, saved plans and their staleness, JSON events,
+// and the journal — with the passphrase nowhere.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { PASSPHRASE, startLab, type PlanLab } from '../plan-lab/lab.js';
+
+
+
+let lab: PlanLab;
+beforeEach(async () => {
+  lab = await startLab({ nodes: 3 });
+});
+afterEach(async () => {
+  await lab?.stop();
+});
+
+
+const apply = (...args: string[]) => runCli(['apply', ...args], { cwd: lab.dir });
+
+test('without a terminal it refuses to apply unless --auto-approve, and changes nothing', async () => {
+  const r = await apply('site.yaml');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/Plan: 40 to add, 0 to change, 0 to destroy\./);
+  expect(r.stderr).toMatch(/refusing to apply: stdin is not a terminal.*--auto-approve/);
+  expect(lab.site.mutations()).toBe(0);
+});
+
+test('apply converges, a second apply makes zero mutating calls, and the passphrase appears nowhere', async () => {
+  const first = await apply('site.yaml', '--auto-approve');
+  expect(first.code).toBe(0);
+  expect(first.stdout).toMatch(/Apply complete! 40 added, 0 changed\. The site matches the file\.\n$/);
+  const afterFirst = lab.site.mutations();
+  expect(afterFirst).toBeGreaterThan(40);
+
+  const second = await apply('site.yaml', '--auto-approve');
+  expect(second.code).toBe(0);
+  expect(second.stdout).toMatch(/No changes\. The site matches the file\./);
+  expect(lab.site.mutations()).toBe(afterFirst);
+
+  const journal = readFileSync(join(lab.dir, '.microcloud', 'journal.jsonl'), 'utf8');
+  const records = journal.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(records.length).toBeGreaterThanOrEqual(40);
+  for (const text of [journal, first.stdout, first.stderr, second.stdout, second.stderr]) expect(text).not.toContain(PASSPHRASE);
+});
+
+test('--json streams events and ends with a result line', async () => {
+  const r = await apply('site.yaml', '--auto-approve', '--json', '--parallelism', '4');
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type?: string; ok?: boolean });
+  expect(lines.length).toBeGreaterThan(40);
+  expect(lines.at(-1)).toEqual({ type: 'result', ok: true, added: 40, changed: 0, failed: [], not_started: [] });
+  expect(r.stdout).not.toContain(PASSPHRASE);
+});
+
+test('a saved plan is applied as planned, and refused once the site has moved', async () => {
+  const planned = await runCli(['plan', 'site.yaml', '--out', 'site.plan'], { cwd: lab.dir });
+  expect(planned.code).toBe(0);
+  expect(existsSync(join(lab.dir, 'site.plan'))).toBe(true);
+  await runCli(['plan', 'site.yaml', '--out', 'old.plan'], { cwd: lab.dir });
+
+  const applied = await apply('site.plan', '--auto-approve');
+  expect(applied.code).toBe(0);
+  expect(applied.stdout).toMatch(/Apply complete! 40 added/);
+
+  const mutations = lab.site.mutations();
+  const stale = await apply('old.plan', '--auto-approve');
+  expect(stale.code).toBe(1);
+  expect(stale.stderr).toMatch(/the saved plan old\.plan is stale: the site changed since it was planned/);
+  expect(lab.site.mutations()).toBe(mutations);
+});
+
+test('a saved plan whose preseed was edited is refused', async () => {
+  await runCli(['plan', 'site.yaml', '--out', 'site.plan'], { cwd: lab.dir });
+  lab.preseed['lookup_timeout'] = 120;
+  lab.write();
+  const r = await apply('site.plan', '--auto-approve');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/is stale: .*site\.yaml changed since it was planned/);
+  expect(lab.site.mutations()).toBe(0);
+});
+
+test('usage errors for apply options', async () => {
+  expect(await apply('site.yaml', '--lock-timeout', 'soon')).toMatchObject({ code: 64, stderr: expect.stringMatching(/--lock-timeout must be a duration/) });
+  expect(await runCli(['apply'], { cwd: lab.dir })).toMatchObject({ code: 64, stderr: expect.stringMatching(/apply takes exactly one FILE or PLANFILE/) });
+});
