@@ -9,6 +9,7 @@ import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
 import { createLogger, SecretRegistry, type LogFormat, type LogLevel } from './log.js';
 import { applyCommand, lockTimeoutOption } from './apply.js';
 import { parallelismOption, planCommand } from './plan.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 import { toolVersion } from './version.js';
 
@@ -90,6 +91,23 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  status: {
+    summary: 'Is the site in sync with the file, and healthy (members online, Ceph health)? Read-only',
+    usage: 'microcloud status FILE [--json] [--parallelism N] [--trust-on-first-use]',
+    options: {
+      json: { type: 'boolean' },
+      parallelism: { type: 'string' },
+      'trust-on-first-use': { type: 'boolean' },
+    },
+    async run(ctx, positionals, values) {
+      if (positionals.length !== 1) throw new UsageError('status takes exactly one FILE', 'status');
+      return statusCommand(ctx, positionals[0] as string, {
+        json: values['json'] === true,
+        parallelism: parallelismOption(values['parallelism'], 'status'),
+        trustOnFirstUse: values['trust-on-first-use'] === true,
+      });
+    },
+  },
   schema: {
     summary: 'Print the preseed JSON Schema (for editors and other tools)',
     usage: 'microcloud schema',
@@ -131,7 +149,7 @@ function help(): string {
     '  -h, --help               Show help (also `microcloud <command> --help`)',
     '  --version                Show the version',
     '',
-    'Exit codes: 0 success, 1 error or invalid input, 2 changes (plan --detailed-exitcode), 64 usage error.',
+    'Exit codes: 0 success, 1 error or invalid input, 2 changes (plan --detailed-exitcode) or out of sync/unhealthy (status), 64 usage error.',
   ].join('\n');
 }
 

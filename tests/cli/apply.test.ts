@@ -85,3 +85,31 @@ test('usage errors for apply options', async () => {
   expect(await apply('site.yaml', '--lock-timeout', 'soon')).toMatchObject({ code: 64, stderr: expect.stringMatching(/--lock-timeout must be a duration/) });
   expect(await runCli(['apply'], { cwd: lab.dir })).toMatchObject({ code: 64, stderr: expect.stringMatching(/apply takes exactly one FILE or PLANFILE/) });
 });
+
+test('status: out of sync before apply, in sync and healthy after, read-only, and an error naming a machine that is down', async () => {
+  const before = await runCli(['status', 'site.yaml'], { cwd: lab.dir });
+  expect(before.code).toBe(2);
+  expect(before.stdout).toMatch(/^Out of sync: 40 differences from site\.yaml/);
+
+  expect((await apply('site.yaml', '--auto-approve')).code).toBe(0);
+  const after = await runCli(['status', 'site.yaml'], { cwd: lab.dir });
+  expect(after.code).toBe(0);
+  expect(after.stdout).toMatch(/^In sync: the site matches site\.yaml\./);
+  expect(after.stdout).toMatch(/LXD +ok +3\/3 members online/);
+  expect(after.stdout).toMatch(/MicroCeph +ok +3\/3 members online/);
+  expect(after.stdout).toMatch(/MicroOVN +ok +3\/3 members online/);
+  expect(after.stdout).toMatch(/Ceph +ok +HEALTH_OK/);
+
+  const json = await runCli(['status', 'site.yaml', '--json'], { cwd: lab.dir });
+  expect(JSON.parse(json.stdout)).toMatchObject({ format_version: 1, in_sync: true, healthy: true, differences: [] });
+  expect(lab.site.mutations()).toBeGreaterThan(0);
+  const mutations = lab.site.mutations();
+  await runCli(['status', 'site.yaml'], { cwd: lab.dir });
+  expect(lab.site.mutations()).toBe(mutations); // status only reads
+
+  lab.site.down('node3');
+  const down = await runCli(['status', 'site.yaml'], { cwd: lab.dir });
+  expect(down.code).toBe(1);
+  expect(down.stdout).toMatch(/error: node3 is unreachable/);
+  expect(down.stdout).toMatch(/MicroCeph +FAIL +2\/3 members online\n +node3: UNREACHABLE/);
+});

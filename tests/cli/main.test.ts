@@ -8,7 +8,7 @@ describe('usage', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: microcloud \[global options\] <command>/);
-    for (const c of ['validate', 'plan', 'apply', 'schema', 'lab']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['validate', 'plan', 'apply', 'status', 'schema', 'lab']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     expect(r.stdout).toMatch(/64 usage error/);
   });
 
@@ -23,7 +23,7 @@ describe('usage', () => {
   });
 
   test.each([
-    [['frobnicate'], /unknown command "frobnicate"; commands: validate, plan, apply, schema, lab/],
+    [['frobnicate'], /unknown command "frobnicate"; commands: validate, plan, apply, status, schema, lab/],
     [['validate', '--jsn', 'x.yaml'], /Unknown option '--jsn'/],
     [['validate'], /validate takes exactly one FILE/],
     [['validate', 'a', 'b'], /validate takes exactly one FILE/],
