@@ -11,7 +11,8 @@ export interface Run {
   stderr: string;
 }
 
-function collect(): { stream: PassThrough; text: () => string } {
+/** A stream that keeps what is written to it. */
+export function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { planCommand, type PlanCommandOptions } from '../../src/cli/plan.js';
+import { collect } from '../helpers/cli.js';
 import type { CommandContext } from '../../src/cli/io.js';
 import { createLogger, SecretRegistry } from '../../src/cli/log.js';
 import { PRESEED_SCHEMA_PATH, renderSiteYaml, sitePreseed } from '../../src/lab/preseed.js';
@@ -62,12 +62,6 @@ export interface PlanRun {
   stderr: string;
 }
 
-function collect(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 export const PLAN_DEFAULTS: PlanCommandOptions = { json: false, detailedExitcode: false, parallelism: 10, trustOnFirstUse: false };
 
