@@ -204,7 +204,8 @@ export interface IpAddr {
   value: bigint;
 }
 
-const quote = (s: string): string => JSON.stringify(s);
+/** %q, close enough for the names and addresses the daemons quote. */
+export const quote = (s: string): string => JSON.stringify(s);
 
 class ParseAddrError extends ApiError {
   constructor(input: string, msg: string, at?: string) {

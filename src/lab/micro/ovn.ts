@@ -2,14 +2,12 @@
 // chassis, switch, bgp) each member runs, service enable/disable with the central-count warnings,
 // and the config endpoint (ovn.central-ips). Messages follow microovn/api and microovn/node.
 import { syncResponse } from '../envelope.js';
-import type { LabContext, LabHandler, LabResponse, ServiceWorld } from '../types.js';
-import {
-  MicroclusterCore, type AppEndpoint, type AppRequest, type CoreCluster, type CoreMember, type MemberRole,
-  type MicroApp, type MicroOptions,
-} from './core.js';
+import type { LabResponse } from '../types.js';
+import type { AppEndpoint, AppRequest, CoreCluster, CoreMember, MicroApp } from './core.js';
 import {
   decodeStruct, hostOf, joinHostPort, messageOf, parseIP, plainError, statusError, type StructSpec,
 } from './go.js';
+import { MicroWorld, type MicroMemberView } from './world.js';
 
 export type OvnService = 'central' | 'chassis' | 'switch' | 'bgp';
 /** types.ServiceNames, in its order. */
@@ -25,7 +23,7 @@ export interface OvnClusterState {
   encapIp: Map<string, string>;
 }
 
-export interface OvnMemberView { name: string; machine: string; address: string; role: MemberRole }
+export type OvnMemberView = MicroMemberView;
 export interface OvnServiceView { service: OvnService; location: string }
 
 const EXTRA_SERVICE_CONFIG: StructSpec = { goType: 'types.ExtraServiceConfig', fields: { bgpConfig: 'any' } };
@@ -57,44 +55,7 @@ function requestedServices(spec: string): Set<OvnService> {
  * The simulated MicroOVN deployment of a site. `handler(machine)` serves that machine's control
  * socket; machines without the microovn snap have no daemon.
  */
-export class MicroOvnWorld implements ServiceWorld {
-  readonly core: MicroclusterCore<OvnClusterState>;
-  private readonly ctx: LabContext;
-
-  constructor(ctx: LabContext, options: MicroOptions = {}) {
-    this.ctx = ctx;
-    this.core = new MicroclusterCore(ctx, this.app(), options);
-  }
-
-  // ---- public API -----------------------------------------------------------------------------
-
-  handler(machine: string): LabHandler {
-    return this.core.handler(machine);
-  }
-
-  installed(machine: string): boolean {
-    return this.core.installed(machine);
-  }
-
-  /** The address MicroCloud gives the daemon: the machine's first global IPv4 and port 6443. */
-  defaultAddress(machine: string): string {
-    return this.core.defaultAddress(machine);
-  }
-
-  initialized(machine: string): boolean {
-    return this.installed(machine) && this.core.daemon(machine).cluster !== undefined;
-  }
-
-  heartbeat(): void {
-    for (const c of this.core.clusters()) this.core.heartbeat(c);
-  }
-
-  members(machine?: string): OvnMemberView[] {
-    const c = this.core.clusterOf(machine);
-    if (!c) return [];
-    return [...c.members].sort((a, b) => a.id - b.id).map((m) => ({ name: m.name, machine: m.machine, address: m.address, role: m.role }));
-  }
-
+export class MicroOvnWorld extends MicroWorld<OvnClusterState> {
   services(machine?: string): OvnServiceView[] {
     const c = this.core.clusterOf(machine);
     return c ? this.serviceList(c) : [];
@@ -123,7 +84,7 @@ export class MicroOvnWorld implements ServiceWorld {
 
   // ---- the app --------------------------------------------------------------------------------
 
-  private app(): MicroApp<OvnClusterState> {
+  protected override app(): MicroApp<OvnClusterState> {
     return {
       snap: 'microovn',
       port: 6443,

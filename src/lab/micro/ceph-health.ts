@@ -1,0 +1,103 @@
+// `ceph health detail` as the Ceph cluster behind MicroCeph would report it: monitor quorum, down
+// OSDs and hosts, and the placement groups the surviving OSDs can still serve.
+import type { LabContext } from '../types.js';
+import type { CoreCluster } from './core.js';
+import { byName, type CephClusterState } from './ceph-model.js';
+
+export interface CephHealthCheck {
+  severity: 'HEALTH_WARN' | 'HEALTH_ERR';
+  summary: { message: string; count: number };
+  /** What `ceph health detail` adds; plain `ceph health` leaves it out. */
+  detail: { message: string }[];
+  muted: boolean;
+}
+
+/** `ceph health detail --format json` (drop each check's `detail` for plain `ceph health`). */
+export interface CephHealthReport {
+  status: 'HEALTH_OK' | 'HEALTH_WARN' | 'HEALTH_ERR';
+  checks: Record<string, CephHealthCheck>;
+  mutes: unknown[];
+}
+
+/** What the `ceph` CLI does when no monitor quorum can be reached: it times out. */
+export class CephTimeoutError extends Error {
+  readonly exitCode = 1;
+  constructor() {
+    super('[errno 110] RADOS timed out (error connecting to the cluster)');
+    this.name = 'CephTimeoutError';
+  }
+}
+
+/** `microceph.ceph health --format json`; throws CephTimeoutError when the monitors have no quorum. */
+export function healthReport(c: CoreCluster<CephClusterState>, ctx: LabContext): CephHealthReport {
+  const st = c.app;
+  const machineOf = new Map(c.members.map((mm) => [mm.name, mm.machine]));
+  const up = (member: string): boolean => {
+    const machine = machineOf.get(member);
+    return machine !== undefined && ctx.isUp(machine);
+  };
+  const checks: Record<string, CephHealthCheck> = {};
+  const warn = (name: string, message: string, count: number, detail: string[] = []): void => {
+    checks[name] = {
+      severity: 'HEALTH_WARN', summary: { message, count },
+      detail: detail.slice(0, 50).map((m) => ({ message: m })), muted: false,
+    };
+  };
+  const mons = st.services.filter((s) => s.service === 'mon');
+  const upMons = mons.filter((s) => up(s.member));
+  if (mons.length > 0 && upMons.length * 2 <= mons.length) throw new CephTimeoutError();
+  if (upMons.length < mons.length) {
+    const down = mons.length - upMons.length;
+    const lines = mons.map((s, rank) => ({ s, rank })).filter(({ s }) => !up(s.member)).map(({ s, rank }) => {
+      const ip = (st.db.get(`mon.host.${s.member}`) ?? '').replace(/^v2:/, '').replace(/:3300$/, '');
+      return `mon.${s.member} (rank ${rank}) addr [v2:${ip}:3300/0,v1:${ip}:6789/0] is down (out of quorum)`;
+    });
+    warn('MON_DOWN', `${down}/${mons.length} mons down, quorum ${upMons.map((s) => s.member).join(',')}`, down, lines);
+  }
+  const osds = st.disks.filter((d) => !d.purged).sort((a, b) => a.osd - b.osd);
+  const upOsds = osds.filter((d) => up(d.member));
+  const downOsds = osds.filter((d) => !up(d.member));
+  if (downOsds.length > 0) {
+    warn('OSD_DOWN', `${downOsds.length} osds down`, downOsds.length,
+      downOsds.map((d) => `osd.${d.osd} (root=default,host=${d.member}) is down`));
+    const hosts = [...new Set(downOsds.map((d) => d.member))];
+    const n = osds.filter((d) => hosts.includes(d.member)).length;
+    warn('OSD_HOST_DOWN', `${hosts.length} host${hosts.length === 1 ? '' : 's'} (${n} osds) down`, hosts.length,
+      hosts.map((h) => `host ${h} (root=default) (${osds.filter((d) => d.member === h).length} osds) is down`));
+  }
+  const inactive: string[] = [];
+  const undersized: string[] = [];
+  for (const pool of st.pools) {
+    // One OSD per failure domain: per OSD for the osd rule, per host for the host rule.
+    const acting: number[] = [];
+    const hostsUsed = new Set<string>();
+    for (const d of upOsds) {
+      if (acting.length >= pool.size) break;
+      if (pool.crushRule === 'microceph_auto_host') {
+        if (hostsUsed.has(d.member)) continue;
+        hostsUsed.add(d.member);
+      }
+      acting.push(d.osd);
+    }
+    for (let k = 0; k < pool.pgNum; k++) {
+      const pg = `pg ${pool.id}.${k.toString(16)}`;
+      if (acting.length === 0) inactive.push(`${pg} is unknown`);
+      else if (acting.length < pool.minSize) inactive.push(`${pg} is undersized+peered, acting [${acting.join(',')}]`);
+      else if (acting.length < pool.size) undersized.push(`${pg} is active+undersized+degraded, acting [${acting.join(',')}]`);
+    }
+  }
+  const pgs = (n: number): string => `${n} pg${n === 1 ? '' : 's'}`;
+  if (inactive.length > 0) warn('PG_AVAILABILITY', `Reduced data availability: ${pgs(inactive.length)} inactive`, inactive.length, inactive);
+  if (undersized.length > 0) warn('PG_DEGRADED', `Degraded data redundancy: ${pgs(undersized.length)} undersized`, undersized.length, undersized);
+  const single = st.pools.filter((p) => p.size === 1);
+  if (single.length > 0) {
+    warn('POOL_NO_REDUNDANCY', `${single.length} pool(s) have no replicas configured`, single.length,
+      single.map((p) => `pool '${p.name}' has no replicas configured`));
+  }
+  const defaultSize = Number(st.ceph.get('osd_pool_default_size') ?? '3');
+  if (osds.length < defaultSize) warn('TOO_FEW_OSDS', `OSD count ${osds.length} < osd_pool_default_size ${defaultSize}`, 1);
+  const sorted = Object.fromEntries(Object.entries(checks).sort(([a], [b]) => byName(a, b)));
+  const status = Object.keys(sorted).length === 0 ? 'HEALTH_OK'
+    : Object.values(sorted).some((k) => k.severity === 'HEALTH_ERR') ? 'HEALTH_ERR' : 'HEALTH_WARN';
+  return { status, checks: sorted, mutes: [] };
+}
