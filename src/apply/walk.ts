@@ -64,6 +64,8 @@ export async function walkSteps<S extends ExecutableStep, H>(steps: readonly S[]
     running.set(s.address, run);
   };
 
+  // One listener for the whole walk: a new one per turn would pile up until the signal fires.
+  const aborted = w.signal ? abortPromise(w.signal) : null;
   for (;;) {
     if (w.signal?.aborted && !stopping) {
       stopping = true;
@@ -76,7 +78,7 @@ export async function walkSteps<S extends ExecutableStep, H>(steps: readonly S[]
       }
     }
     if (running.size === 0) break;
-    await Promise.race([...running.values(), ...(w.signal && !stopping ? [abortPromise(w.signal)] : [])]);
+    await Promise.race([...running.values(), ...(aborted && !stopping ? [aborted] : [])]);
   }
   if (!stopping && pending.size > 0) error = `steps whose dependencies can never finish (a cycle?): ${[...pending.keys()].join(', ')}`;
   return { results, notStarted: [...pending.keys()], ...(error ? { error } : {}) };
