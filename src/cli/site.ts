@@ -3,7 +3,7 @@
 // connections open to act over them; plan closes them at once.
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { renderDiagnostic, type Diagnostic } from '../preseed/diagnostics.js';
+import { renderDiagnostic } from '../preseed/diagnostics.js';
 import type { DesiredState } from '../preseed/desired.js';
 import { gather, gatherOver, type Gathered } from '../plan/gather.js';
 import { diff, type LiveState, type Plan } from '../plan/index.js';
@@ -11,6 +11,7 @@ import { readPlannedPreseed } from '../plan/preseed-file.js';
 import { initiatorEndpoint, siteTargets } from '../plan/targets.js';
 import type { ConnectOptions } from '../remote/index.js';
 import type { CommandContext } from './io.js';
+import { printDiagnostics } from './validate.js';
 import { toolVersion } from './version.js';
 
 /** Connection settings for reading a site: quick to give up on a machine that is down. */
@@ -26,7 +27,6 @@ export interface LoadedSite {
   desired: DesiredState;
   text: string;
   digest: string;
-  diagnostics: Diagnostic[];
 }
 
 /** Reads and validates the preseed; on errors prints them like `validate` and returns null. */
@@ -38,26 +38,12 @@ export async function loadSite(ctx: CommandContext, file: string, json: boolean)
   const desired = loaded.result.desired;
   if (desired?.sessionPassphrase) ctx.secrets.add(desired.sessionPassphrase.reveal());
   if (!desired || loaded.text === null || loaded.digest === null) {
-    printInvalid(ctx, file, diagnostics, json);
+    printDiagnostics(io.stdout, file, diagnostics, json);
     return null;
   }
   // Warnings only (errors stopped us above); stdout stays the command's result.
   for (const d of diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  return { path, desired, text: loaded.text, digest: loaded.digest, diagnostics };
-}
-
-function printInvalid(ctx: CommandContext, file: string, diagnostics: Diagnostic[], json: boolean): void {
-  const { stdout } = ctx.io;
-  if (json) {
-    const out = diagnostics.map(({ severity, path, line, column, message, hint }) => ({ severity, path, line, column, message, hint }));
-    stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  for (const d of diagnostics) stdout.write(`${renderDiagnostic(d)}\n`);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  stdout.write(`${file} is invalid: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`);
+  return { path, desired, text: loaded.text, digest: loaded.digest };
 }
 
 export interface PlannedSite {

@@ -1,8 +1,28 @@
 // `microcloud validate FILE [--json]`: every finding at once; exit 0 when valid (warnings allowed).
 import { resolve } from 'node:path';
-import { hasErrors, renderDiagnostic } from '../preseed/diagnostics.js';
+import { hasErrors, renderDiagnostic, type Diagnostic } from '../preseed/diagnostics.js';
 import { readPreseedFile } from '../preseed/load.js';
 import { EXIT, type CommandContext } from './io.js';
+
+/**
+ * Diagnostics as `validate` prints them, for every command that reads a preseed: the documented
+ * `[{severity, path, line, column, message, hint}]` with --json, else one located line each and a
+ * closing summary.
+ */
+export function printDiagnostics(out: NodeJS.WritableStream, file: string, diagnostics: Diagnostic[], json: boolean): { errors: number; warnings: number } {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (json) {
+    const list = diagnostics.map(({ severity, path, line, column, message, hint }) => ({ severity, path, line, column, message, hint }));
+    out.write(`${JSON.stringify(list, null, 2)}\n`);
+  } else {
+    for (const d of diagnostics) out.write(`${renderDiagnostic(d)}\n`);
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    if (errors > 0) out.write(`${file} is invalid: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`);
+    else out.write(`${file} is valid${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}.\n`);
+  }
+  return { errors, warnings };
+}
 
 export async function validateCommand(ctx: CommandContext, file: string, json: boolean): Promise<number> {
   const { io, log } = ctx;
@@ -10,17 +30,7 @@ export async function validateCommand(ctx: CommandContext, file: string, json: b
   // Paths in messages stay as the user typed them.
   const diagnostics = result.diagnostics.map((d) => ({ ...d, file }));
   if (result.desired?.sessionPassphrase) ctx.secrets.add(result.desired.sessionPassphrase.reveal());
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  if (json) {
-    const out = diagnostics.map(({ severity, path, line, column, message, hint }) => ({ severity, path, line, column, message, hint }));
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  } else {
-    for (const d of diagnostics) io.stdout.write(`${renderDiagnostic(d)}\n`);
-    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-    if (errors > 0) io.stdout.write(`${file} is invalid: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`);
-    else io.stdout.write(`${file} is valid${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}.\n`);
-  }
+  const { errors, warnings } = printDiagnostics(io.stdout, file, diagnostics, json);
   log.debug('validated preseed', { file, errors, warnings, systems: result.desired?.systems.length ?? null });
   return hasErrors(diagnostics) ? EXIT.ERROR : EXIT.OK;
 }
