@@ -10,7 +10,7 @@ import { osdAddresses } from './plan-micro.js';
 import { clusterLxd, type Site } from './site.js';
 import { lxdClusterAddress } from './steps/lxd-bootstrap.js';
 import { lxdMemberAddress } from './steps/lxd-join.js';
-import { lxdNetworkAddress } from './steps/lxd-network.js';
+import { lxdNetworkAddress, recreatable } from './steps/lxd-network.js';
 import { lxdPendingNetworkAddress } from './steps/lxd-network-pending.js';
 import { lxdPoolAddress } from './steps/lxd-pool.js';
 import { lxdPendingPoolAddress } from './steps/lxd-pool-pending.js';
@@ -156,7 +156,9 @@ export function planLxdObjects(site: Site, g: PlanGraph): void {
     g.add({
       address: lxdNetworkAddress(n.name), kind: 'lxd-network', service: 'lxd', machine: site.initiator,
       action: created ? 'update' : 'create', changes: created ? configChanges(live.config, n.config, n.owned) : [],
-      reason: created ? `update network ${n.name}` : `create network ${n.name} (${n.type})`,
+      reason: created ? `update network ${n.name}` : recreatable(live, n.type)
+        ? `re-create network ${n.name} (${n.type}): an earlier attempt left it Errored, and LXD only accepts deleting it`
+        : `create network ${n.name} (${n.type})`,
       inputs: { network: n.name, type: n.type, description: n.description, config: n.config, owned: n.owned },
     }, [lxdClusterAddress(site.initiator), ...(n.member ? site.systems.map((m) => lxdPendingNetworkAddress(n.name, m)) : []), ...n.after]);
   }

@@ -2,6 +2,7 @@
 // the OVN `default`, which takes no rows, in one POST), or bring the keys the file owns back to the
 // file's values (UPLINK's gateways, ranges, DNS), keeping every other key.
 import type { StepOf } from '../../plan/index.js';
+import { recreatable } from '../../plan/steps/lxd-network.js';
 import { ApiError, type Host } from '../../remote/index.js';
 import { MINUTE, enc, hostOf, unlessAlreadyDone, type PlanStepRunner } from './common.js';
 import { getNetwork, partiallyCreated, type LxdNetworkObject } from './lxd.js';
@@ -11,8 +12,23 @@ type Step = StepOf<'lxd-network'>;
 const ownedMatch = (n: LxdNetworkObject, step: Step): boolean =>
   step.inputs.owned.every((k) => (n.config ?? {})[k] === step.inputs.config[k]);
 
+/** Deletes an Errored OVN network so it can be created again; refuses if anything uses it. */
+async function clearErrored(step: Step, host: Host, current: LxdNetworkObject, note: (m: string) => void): Promise<void> {
+  const users = current.used_by ?? [];
+  if (users.length > 0) {
+    throw new Error(`network ${step.inputs.network} is Errored and used by ${users.join(', ')}: LXD cannot finish it; `
+      + 'detach those users or delete the network by hand, then apply again');
+  }
+  note(`an earlier attempt left it Errored and LXD accepts neither a retry nor an update: deleting it (nothing uses it) to create it again`);
+  await host.request('lxd', 'DELETE', `/1.0/networks/${enc(step.inputs.network)}`, undefined, { timeoutMs: 5 * MINUTE, operationTimeoutMs: 5 * MINUTE });
+}
+
 async function create(step: Step, host: Host, current: LxdNetworkObject | null, note: (m: string) => void): Promise<void> {
   const { network, type, description, config } = step.inputs;
+  if (current && recreatable(current, type)) {
+    await clearErrored(step, host, current, note);
+    current = null;
+  }
   const partial = partiallyCreated(current);
   if (partial) note('an earlier attempt created it part-way: finishing it without global config, as LXD requires');
   const body = partial ? { name: network, type, description } : { name: network, type, description, config };

@@ -20,6 +20,7 @@ export interface LxdObject {
   status: string;
   config: Record<string, string>;
   locations: string[];
+  used_by?: string[];
 }
 
 export interface LxdPoolObject extends LxdObject { driver: string }

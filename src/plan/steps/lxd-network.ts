@@ -6,6 +6,14 @@ import { lxdAt, machineAt, need, type StepSpec } from './spec.js';
 
 export const lxdNetworkAddress = (network: string): string => `lxd/network/${network}`;
 
+/**
+ * An OVN network (which has no member rows to finish) that LXD left Errored: LXD refuses both a
+ * second create and any update, so the only way forward is to delete it and create it again.
+ * The runner checks that nothing uses it first.
+ */
+export const recreatable = (n: Pick<LxdNetwork, 'status'> | undefined, type: string): boolean =>
+  n?.status === 'Errored' && type === 'ovn';
+
 export function ownedKeysMatch(n: LxdNetwork, config: Record<string, string>, owned: readonly string[]): boolean {
   return owned.every((k) => n.config[k] === config[k]);
 }
@@ -33,7 +41,7 @@ export const lxdNetwork: StepSpec<'lxd-network'> = {
     }
     const members = memberNamesOf(lxd);
     if (type === 'ovn') {
-      need(!existing, `Failed creating pending network for member "${members[0]}": Network is not in pending state`);
+      need(!existing || recreatable(existing, type), `Failed creating pending network for member "${members[0]}": Network is not in pending state`);
       const uplink = lxd.networks.find((n) => n.name === config['network']);
       need(uplink?.status === 'Created', `Uplink network "${config['network']}" is not created`);
       need(machineAt(live, step.machine).microovn?.initialized, 'Failed to get OVN client: MicroOVN is not set up');
@@ -41,6 +49,7 @@ export const lxdNetwork: StepSpec<'lxd-network'> = {
         need(lxd.config['network.ovn.northbound_connection'], 'Failed to get OVN client: network.ovn.northbound_connection is not set');
       }
       forEachLxd(live, step.machine, (view) => {
+        view.networks = view.networks.filter((x) => x.name !== network);
         view.networks.push({ name: network, type, status: 'Created', config: { ...config }, locations: [...members],
           member: { status: 'Created', config: {} } });
       });
