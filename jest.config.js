@@ -7,5 +7,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // Real daemons in network namespaces, as root: `npm run test:real` (jest.real.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/real/'],
   testTimeout: 30000,
 };

@@ -29,7 +29,7 @@ export async function runCli(args: string[], opts: { cwd?: string; isTTY?: boole
 }
 
 /** Runs the built binary as a user would (needs `npm run build`). */
-export function runBin(args: string[], opts: { cwd?: string; input?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8', timeout: 60000 });
+export function runBin(args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8', timeout: opts.timeoutMs ?? 60000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

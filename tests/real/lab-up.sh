@@ -45,7 +45,10 @@ ovn-nbctl set-connection ptcp:6641:$GW; ovn-sbctl set-connection ptcp:6642:$GW
 t "nodes"
 for i in $(seq 1 "$N"); do
   R=$L/node$i; A=10.99.0.1$i
-  mkdir -p $R/{lxd,lxdlog,lxdcache,ovs-etc,ovs-log,ovn-lib,ovn-log,ssh,snap}; chmod 711 $R/lxd
+  mkdir -p $R/{lxd,lxdlog,lxdcache,ovs-etc,ovs-log,ovn-lib,ovn-log,ssh,snap,bin}; chmod 711 $R/lxd
+  # The snap's `microceph.ceph` is the ceph client pointed at MicroCeph's cluster; here that is the
+  # lab's real Ceph (it backs LXD's remote pool). Per node, on the node's PATH.
+  printf '#!/bin/sh\nexec /usr/bin/ceph "$@"\n' > $R/bin/microceph.ceph; chmod +x $R/bin/microceph.ceph
   ssh-keygen -q -t ed25519 -N '' -C node$i -f $R/ssh/host_key
   echo "$A $(cut -d' ' -f1,2 $R/ssh/host_key.pub)" >> "$L/known_hosts"
   cp "$L/id_ed25519.pub" $R/ssh/authorized_keys
@@ -77,7 +80,7 @@ set -e
 hostname node$i
 mount -t tmpfs -o mode=755 tmpfs /run; mkdir -p /run/sshd /run/lock
 for p in lxd:/var/lib/lxd lxdlog:/var/log/lxd lxdcache:/var/cache/lxd ovs-etc:/etc/openvswitch \
-         ovs-log:/var/log/openvswitch ovn-lib:/var/lib/ovn ovn-log:/var/log/ovn snap:/var/snap; do
+         ovs-log:/var/log/openvswitch ovn-lib:/var/lib/ovn ovn-log:/var/log/ovn snap:/var/snap bin:/usr/local/bin; do
   mkdir -p \${p#*:}; mount --bind $R/\${p%%:*} \${p#*:}; done
 /usr/share/openvswitch/scripts/ovs-ctl start --system-id=node$i --no-mlockall >/dev/null 2>&1
 # No openvswitch kernel module here: the node's address lives on a userspace (netdev) bridge so
