@@ -7,7 +7,7 @@ import base from './jest.config.js';
 export default {
   ...base,
   testMatch: ['<rootDir>/tests/real/**/*.test.ts'],
-  testPathIgnorePatterns: [],
+  testPathIgnorePatterns: ['/node_modules/'],
   maxWorkers: 1,
   testTimeout: 120000,
 };
