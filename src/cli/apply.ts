@@ -13,6 +13,8 @@ import {
 } from '../apply/index.js';
 import { hasErrorFindings, PLAN_DOCUMENT_KIND, renderPlanText, summarize, type Plan } from '../plan/index.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
+import { namedSecrets, secretsOf } from '../preseed/desired.js';
+import type { Secret } from '../preseed/secret.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
 import { loadSite, planSite, type PlannedSite } from './site.js';
 
@@ -30,6 +32,8 @@ export interface ApplyPlanOptions {
   replan?: () => Promise<readonly { address: string }[]>;
   /** Values to mask wherever they might appear (the session passphrase, say). */
   secrets?: readonly string[];
+  /** Secrets the plan names instead of holding (namedSecrets of the preseed): given to the steps that send them, and masked. */
+  named?: ReadonlyMap<string, Secret>;
   clock?: Clock;
   retry?: Partial<StepRetryPolicy>;
   lockPollMs?: number;
@@ -54,6 +58,7 @@ export async function applyPlan(plan: Plan, hosts: Hosts, opts: ApplyPlanOptions
   }
   const secrets = new SecretSet();
   for (const s of opts.secrets ?? []) secrets.add(s);
+  for (const [name, s] of opts.named ?? []) secrets.provide(name, s);
   return execute(plan, {
     registry: planRegistry,
     hosts,
@@ -160,7 +165,6 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
       }
     }
     const { add, change } = summarize(plan);
-    const passphrase = site.desired.sessionPassphrase;
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
@@ -176,7 +180,8 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
         if (hasErrorFindings(next.findings)) throw new Error(`the final check failed: ${next.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ')}`);
         return next.steps;
       },
-      secrets: passphrase ? [passphrase.reveal()] : [],
+      secrets: secretsOf(site.desired).map((x) => x.reveal()),
+      named: namedSecrets(site.desired),
       signal: controller.signal,
     }).finally(() => process.removeListener('SIGINT', onSignal));
     const out = opts.json ? io.stderr : io.stdout;

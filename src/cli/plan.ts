@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_PARALLELISM } from '../plan/gather.js';
 import { hasErrorFindings, renderPlanText } from '../plan/index.js';
 import { renderSavedPlan, savedPlan, writePlanFile } from '../plan/saved-plan.js';
+import { secretsOf } from '../preseed/desired.js';
 import { EXIT, UsageError, type CommandContext } from './io.js';
 import { loadSite, planSite } from './site.js';
 
@@ -36,8 +37,7 @@ export async function planCommand(ctx: CommandContext, file: string, opts: PlanC
   await planned.gathered.close();
   const { plan, version } = planned;
   const failed = hasErrorFindings(plan.findings);
-  const passphrase = site.desired.sessionPassphrase;
-  const json = renderSavedPlan(savedPlan(plan, { version, preseedFile: site.path }), passphrase ? [passphrase] : []);
+  const json = renderSavedPlan(savedPlan(plan, { version, preseedFile: site.path }), secretsOf(site.desired));
   if (opts.json) {
     io.stdout.write(json);
     // Every finding names its machine; whoever watches the terminal sees why the exit code is 1.

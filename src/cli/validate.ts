@@ -1,5 +1,6 @@
 // `microcloud validate FILE [--json]`: every finding at once; exit 0 when valid (warnings allowed).
 import { resolve } from 'node:path';
+import { secretsOf } from '../preseed/desired.js';
 import { hasErrors, renderDiagnostic, type Diagnostic } from '../preseed/diagnostics.js';
 import { readPreseedFile } from '../preseed/load.js';
 import { EXIT, type CommandContext } from './io.js';
@@ -29,7 +30,7 @@ export async function validateCommand(ctx: CommandContext, file: string, json: b
   const result = await readPreseedFile(resolve(io.cwd, file), io.env['HOME'] || undefined);
   // Paths in messages stay as the user typed them.
   const diagnostics = result.diagnostics.map((d) => ({ ...d, file }));
-  if (result.desired?.sessionPassphrase) ctx.secrets.add(result.desired.sessionPassphrase.reveal());
+  for (const secret of result.desired ? secretsOf(result.desired) : []) ctx.secrets.add(secret.reveal());
   const { errors, warnings } = printDiagnostics(io.stdout, file, diagnostics, json);
   log.debug('validated preseed', { file, errors, warnings, systems: result.desired?.systems.length ?? null });
   return hasErrors(diagnostics) ? EXIT.ERROR : EXIT.OK;

@@ -8,6 +8,7 @@ import { liveFingerprint } from './fingerprint.js';
 import { PlanGraph } from './graph.js';
 import type { LiveState } from './live.js';
 import { planLxdBootstrap, planLxdJoins, planNorthbound } from './plan-lxd-cluster.js';
+import { planLxdConfig } from './plan-lxd-config.js';
 import { planLxdObjects, planProfile, planVolumes } from './plan-lxd-objects.js';
 import { planMicroBootstraps, planMicroJoins, planOsds } from './plan-micro.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan.js';
@@ -23,7 +24,7 @@ export interface PlanOptions {
 
 export const DEFAULT_MARKER = 'microcloud-apply';
 
-/** The steps in MicroCloud's phase order: bootstraps, joins, OSDs, Ceph settings, LXD objects, profile, volumes. */
+/** The steps in MicroCloud's phase order: bootstraps, joins, OSDs, Ceph settings, server config, LXD objects, profile, volumes. */
 function buildSteps(site: Site, marker: string): Step[] {
   const g = new PlanGraph(site.live);
   planMicroBootstraps(site, g);
@@ -32,6 +33,7 @@ function buildSteps(site: Site, marker: string): Step[] {
   planLxdJoins(site, g);
   planOsds(site, g);
   planNorthbound(site, g);
+  planLxdConfig(site, g);
   planLxdObjects(site, g);
   planProfile(site, g);
   planVolumes(site, g);

@@ -5,6 +5,8 @@
 // read it. Keep it JSON: it is hashed into the plan's live-state fingerprint.
 import type { ResourcesDisk } from '../preseed/disk-filter.js';
 
+export { LXD_MEMBER_KEYS } from '../preseed/lxd-config.js';
+
 export interface LiveState {
   /**
    * Keyed by the system's name in the file. In add mode the initiator (not listed in `systems`)
@@ -174,13 +176,6 @@ export interface MicroOvnLive {
 export type ServiceName = 'lxd' | 'microceph' | 'microovn';
 
 export const SERVICE_LABEL: Record<ServiceName, string> = { lxd: 'LXD', microceph: 'MicroCeph', microovn: 'MicroOVN' };
-
-/** Server config keys that belong to one member (lxd/node/config.go); the rest are cluster-wide. */
-export const LXD_MEMBER_KEYS: readonly string[] = [
-  'core.https_address', 'cluster.https_address', 'core.bgp_address', 'core.bgp_routerid', 'core.debug_address',
-  'core.dns_address', 'core.metrics_address', 'core.storage_buckets_address', 'core.syslog_socket', 'maas.machine',
-  'storage.backups_volume', 'storage.images_volume',
-];
 
 export function reachable(live: LiveState, name: string): ReachableMachine | undefined {
   const m = live.machines[name];

@@ -1,6 +1,7 @@
 // LXD clustering: the initiator's listen addresses and marker, the bootstrap, the joins (with the
 // member_config of every pool and network that already exists) and, for LXD releases that cannot
 // find MicroOVN by themselves, the northbound connection.
+import { NORTHBOUND_KEY } from '../preseed/lxd-config.js';
 import { actionFor, configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
 import { reachable, type LxdLive } from './live.js';
@@ -16,7 +17,6 @@ import { microovnMemberAddress } from './steps/microovn-join.js';
 
 export const LXD_PORT = 8443;
 const OVN_NB_PORT = 6641;
-const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
 
 const ip = (site: Site, name: string): string => site.addresses.get(name) ?? '';
 
@@ -117,9 +117,18 @@ export function northboundConnection(site: Site): string {
   return centrals.map((n) => `ssl:${hostPort(addressOf(n), OVN_NB_PORT)}`).sort().join(',');
 }
 
+/**
+ * What cluster-wide server config waits for: every LXD member of this apply. LXD 5.0.2 shows a
+ * global key set before a member joined as empty on that member.
+ */
+export function afterLxdMembers(site: Site): string[] {
+  return [lxdClusterAddress(site.initiator), ...site.joiners.map(lxdMemberAddress)];
+}
+
 export function planNorthbound(site: Site, g: PlanGraph): void {
   if (!site.ovn || !site.ovnNetwork || site.mode !== 'bootstrap') return;
-  if (hasExtension(site, 'ovn_dynamic_northbound_connection')) return;
+  // A value in the file's lxd.config wins (planLxdConfig); so does LXD finding MicroOVN itself.
+  if (NORTHBOUND_KEY in site.desired.lxd.config || hasExtension(site, 'ovn_dynamic_northbound_connection')) return;
   const value = northboundConnection(site);
   const before = reachable(site.live, site.initiator)?.lxd?.config ?? {};
   const action = actionFor(before, [NORTHBOUND_KEY]);
@@ -127,6 +136,6 @@ export function planNorthbound(site: Site, g: PlanGraph): void {
     address: lxdGlobalConfigAddress(NORTHBOUND_KEY), kind: 'lxd-server-config', service: 'lxd', machine: site.initiator,
     action, changes: action === 'update' ? configChanges(before, { [NORTHBOUND_KEY]: value }) : [],
     reason: 'point LXD at the OVN northbound databases', inputs: { target: null, config: { [NORTHBOUND_KEY]: value } },
-  }, [lxdClusterAddress(site.initiator), microovnClusterAddress(site.initiator), ...site.joiners.map(microovnMemberAddress)]);
+  }, [...afterLxdMembers(site), microovnClusterAddress(site.initiator), ...site.joiners.map(microovnMemberAddress)]);
 }
 

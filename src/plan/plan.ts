@@ -1,5 +1,5 @@
 // The plan is a value: printed, saved, compared and applied. It holds everything apply needs except
-// secrets, which apply mints (join tokens) or reads from the file (none are needed) at run time.
+// secrets, which apply mints (join tokens) or reads from the file (secret lxd.config values) at run time.
 import type { DiskResolution } from './disks.js';
 import type { PlanFinding } from './findings.js';
 import type { ServiceName } from './live.js';
@@ -26,8 +26,12 @@ export interface StepInputs {
   'microceph-config': { key: string; value: string };
   'microovn-bootstrap': { name: string; address: string; encapIp: string | null };
   'microovn-join': { name: string; address: string; encapIp: string | null; cluster: string };
-  /** PATCH /1.0 on the step's machine; `target` is the member for member-local keys, null for global ones. */
-  'lxd-server-config': { target: string | null; config: Record<string, string> };
+  /**
+   * PATCH /1.0 on the step's machine; `target` is the member for member-local keys, null for global ones.
+   * `fromFile`: the values are the file's (`lxd.config`), set as written. `sensitive`: keys whose
+   * secret values the plan leaves out; apply is given them by name (secretRef).
+   */
+  'lxd-server-config': { target: string | null; config: Record<string, string>; fromFile?: boolean; sensitive?: string[] };
   'lxd-bootstrap': { serverName: string };
   'lxd-join': { serverName: string; serverAddress: string; clusterAddress: string; cluster: string; memberConfig: MemberConfigKey[] };
   'lxd-pool-pending': { pool: string; target: string; driver: string; config: Record<string, string> };

@@ -1,7 +1,8 @@
 // A plan for people (grouped by machine and service, `+`/`~` markers, the resolved disks, a closing
 // summary line) and for programs (a versioned JSON document). Neither may carry a secret: a plan
 // has none by construction, and the JSON path proves it before anything leaves the process.
-import { REDACTED, Secret } from '../preseed/secret.js';
+import { isSecretKey } from '../preseed/lxd-config.js';
+import { MIN_MASKED_LENGTH, REDACTED, Secret } from '../preseed/secret.js';
 import type { ResolvedDisk } from './disks.js';
 import type { PlanFinding } from './findings.js';
 import { SERVICE_LABEL, type ServiceName } from './live.js';
@@ -88,9 +89,15 @@ export class SecretInPlanError extends Error {
   override readonly name = 'SecretInPlanError';
 }
 
-/** Throws if the value holds a Secret, a key named like one, or the text of any of `secrets`. */
+/** Dotted keys are LXD config keys (cluster.join_token_expiry is not a secret); others are field names. */
+const namedLikeSecret = (key: string): boolean => (key.includes('.') ? isSecretKey(key) : SECRET_KEY.test(key));
+
+/**
+ * Throws if the value holds a Secret, a key named like one, or the text of any of `secrets` (those
+ * long enough to tell apart from ordinary words).
+ */
 export function assertNoSecrets(value: unknown, secrets: readonly Secret[] = []): void {
-  const texts = secrets.map((s) => s.reveal()).filter((t) => t.length > 0);
+  const texts = secrets.map((s) => s.reveal()).filter((t) => t.length >= MIN_MASKED_LENGTH);
   const walk = (v: unknown, path: string): void => {
     if (v instanceof Secret || v === REDACTED) throw new SecretInPlanError(`a secret is part of the plan at ${path}`);
     if (typeof v === 'string') {
@@ -100,7 +107,7 @@ export function assertNoSecrets(value: unknown, secrets: readonly Secret[] = [])
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`));
     if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (SECRET_KEY.test(k)) throw new SecretInPlanError(`the plan has a key named like a secret at ${path}.${k}`);
+        if (namedLikeSecret(k)) throw new SecretInPlanError(`the plan has a key named like a secret at ${path}.${k}`);
         walk(x, `${path}.${k}`);
       }
     }

@@ -4,6 +4,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDiskFilter, type DiskFilter } from './disk-filter.js';
 import type { DiskFilterInput, PreseedInput, SshSystemInput } from './input.js';
+import { lxdConfigValue, secretRef, type LxdConfigValue } from './lxd-config.js';
 import { canonicalIp } from './net.js';
 import { isBootstrap } from './rules.js';
 import { Secret } from './secret.js';
@@ -78,6 +79,8 @@ export interface DesiredState {
   ovn: DesiredOvn;
   ceph: { cephfs: boolean; publicNetwork: string | null; internalNetwork: string | null };
   filters: { local: DesiredDiskFilter[]; ceph: DesiredDiskFilter[] };
+  /** `lxd.config`: cluster-wide LXD server config the file owns, values as LXD stores them; secret ones wrapped. */
+  lxd: { config: Record<string, LxdConfigValue> };
 }
 
 export interface PathContext {
@@ -187,5 +190,16 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext):
       local: (p.storage?.local ?? []).map((f) => filterOf(f, 'local')),
       ceph: (p.storage?.ceph ?? []).map((f) => filterOf(f, 'ceph')),
     },
+    lxd: { config: Object.fromEntries(Object.entries(p.lxd?.config ?? {}).map(([k, v]) => [k, lxdConfigValue(k, v)])) },
   };
+}
+
+/** Every secret the file holds: what logs, plans, journals and reports must never show. */
+export function secretsOf(d: DesiredState): Secret[] {
+  return [...(d.sessionPassphrase ? [d.sessionPassphrase] : []), ...namedSecrets(d).values()];
+}
+
+/** The secrets a plan refers to by name (it never holds them): apply is given them under these names. */
+export function namedSecrets(d: DesiredState): Map<string, Secret> {
+  return new Map(Object.entries(d.lxd.config).filter((e): e is [string, Secret] => e[1] instanceof Secret).map(([k, v]) => [secretRef(k), v]));
 }

@@ -50,7 +50,10 @@ export interface PreseedInput {
   ceph?: { cephfs?: boolean; internal_network?: string; public_network?: string };
   storage?: { local?: DiskFilterInput[]; ceph?: DiskFilterInput[] };
   ssh?: SshDefaultsInput;
+  lxd?: { config?: Record<string, LxdConfigInput> };
 }
+
+export type LxdConfigInput = string | number | boolean;
 
 type Shape = 'string' | 'number' | 'boolean' | 'object' | 'array';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -100,6 +103,8 @@ export function view(raw: unknown): PreseedInput {
   const ovn = obj(root, 'ovn');
   const ceph = obj(root, 'ceph');
   const storage = obj(root, 'storage');
+  const lxd = obj(root, 'lxd');
+  const lxdConfig = obj(lxd, 'config');
   return {
     lookup_subnet: str(root, 'lookup_subnet'),
     lookup_timeout: num(root, 'lookup_timeout'),
@@ -130,5 +135,9 @@ export function view(raw: unknown): PreseedInput {
       ceph: list(storage, 'ceph') && objects(list(storage, 'ceph')).map(filter),
     },
     ssh: sshOf(obj(root, 'ssh')),
+    lxd: lxd && {
+      config: lxdConfig && Object.fromEntries(Object.entries(lxdConfig)
+        .filter((e): e is [string, LxdConfigInput] => ['string', 'number', 'boolean'].includes(typeof e[1]))),
+    },
   };
 }

@@ -5,6 +5,7 @@
 import { formatPath, type Finding, type PathSegment } from './diagnostics.js';
 import { DiskFilterError, parseDiskFilter } from './disk-filter.js';
 import type { DiskFilterInput, PreseedInput, SystemInput } from './input.js';
+import { refusedKey } from './lxd-config.js';
 import { canonicalIp, cidrContains, cidrSize, formatIp, parseCidr, parseIp, parseRange, rangeContains } from './net.js';
 
 const error = (path: PathSegment[], message: string, hint?: string, at?: 'key' | 'value'): Finding => ({
@@ -44,6 +45,7 @@ export function semanticFindings(p: PreseedInput): Finding[] {
     ...filterRules(p, 'ceph'),
     ...diskRules(p),
     ...sshRules(p),
+    ...lxdConfigRules(p),
   ];
 }
 
@@ -274,5 +276,19 @@ function sshRules(p: PreseedInput): Finding[] {
     else out.push(error(['systems', i], `connects to the same SSH endpoint (${host} port ${port}) as systems[${first}]`,
       'give each system its own `ssh.host` or `ssh.port`'));
   });
+  return out;
+}
+
+function lxdConfigRules(p: PreseedInput): Finding[] {
+  const out: Finding[] = [];
+  for (const [key, value] of Object.entries(p.lxd?.config ?? {})) {
+    const path = ['lxd', 'config', key];
+    const refused = refusedKey(key);
+    if (refused) out.push(error(path, refused.message, refused.hint, 'key'));
+    // YAML reads 12345678901234567890 as a float: the number LXD would get is not the one written.
+    if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      out.push(error(path, `${key}: the number is too large to be sent exactly`, 'quote it, so that it is sent as written'));
+    }
+  }
   return out;
 }

@@ -6,6 +6,7 @@ import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020
 import _addFormats from 'ajv-formats';
 import type { Finding, PathSegment } from './diagnostics.js';
 import { FORMATS } from './formats.js';
+import { isSecretValuePath } from './lxd-config.js';
 import { closestKey } from './suggest.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export arrives wrapped.
@@ -25,7 +26,7 @@ export function preseedSchema(): JsonSchema {
 function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
   if (!cached) {
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: true });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: true, allowUnionTypes: true });
     addFormats(ajv, ['hostname']);
     for (const [name, rule] of Object.entries(FORMATS)) {
       if (name !== 'hostname') ajv.addFormat(name, { type: 'string', validate: rule.validate });
@@ -45,7 +46,8 @@ function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
 export function validateShape(value: unknown): Finding[] {
   const { validate } = compiled();
   if (validate(value)) return [];
-  const findings = (validate.errors ?? []).map((e) => toFinding(e, value));
+  // A propertyNames error only wraps the one that names the key (and carries its propertyName).
+  const findings = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => toFinding(e, value));
   return dedupe(findings);
 }
 
@@ -86,13 +88,23 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
 };
 
+/** "a string, true or false, or a whole number" for ajv's "string,boolean,integer". */
+function typeNames(types: string): string {
+  const names = types.split(',').map((t) => TYPE_NAMES[t] ?? t);
+  return names.length < 2 ? (names[0] ?? types) : `${names.slice(0, -1).join(', ')}, or ${names[names.length - 1]}`;
+}
+
 function toFinding(e: ErrorObject, root: unknown): Finding {
   const path = pointerToPath(e.instancePath, root);
   const parent = (e.parentSchema ?? {}) as JsonSchema;
-  const secret = parent['x-secret'] === true;
+  const secret = parent['x-secret'] === true || isSecretValuePath(path);
   const schemaHint = typeof parent['x-hint'] === 'string' ? (parent['x-hint'] as string) : undefined;
   const shown = describe(e.data, secret);
   const withHint = (f: Finding): Finding => (schemaHint && !f.hint ? { ...f, hint: schemaHint } : f);
+  const badKey = (e as ErrorObject & { propertyName?: string }).propertyName;
+  if (badKey !== undefined) {
+    return withHint({ severity: 'error', path: [...path, badKey], at: 'key', message: `${JSON.stringify(badKey)} is not a valid key name here` });
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -112,7 +124,7 @@ function toFinding(e: ErrorObject, root: unknown): Finding {
     }
     case 'type': {
       const want = String((e.params as { type: string }).type);
-      return withHint({ severity: 'error', path, message: `must be ${TYPE_NAMES[want] ?? want}, not ${shown}` });
+      return withHint({ severity: 'error', path, message: `must be ${typeNames(want)}, not ${shown}` });
     }
     case 'format': {
       const format = String((e.params as { format: string }).format);

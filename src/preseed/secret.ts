@@ -5,6 +5,9 @@ import { inspect } from 'node:util';
 
 export const REDACTED = '[REDACTED]';
 
+/** Shorter values are not looked for in text: they would match ordinary words. */
+export const MIN_MASKED_LENGTH = 6;
+
 export class Secret {
   readonly #value: string;
 

@@ -20,7 +20,7 @@ function deref(schema: JsonSchema, node: JsonSchema): JsonSchema {
 }
 
 function typeOf(node: JsonSchema): string {
-  const type = String(node['type'] ?? '');
+  const type = Array.isArray(node['type']) ? (node['type'] as string[]).join(' | ') : String(node['type'] ?? '');
   const format = node['format'] ? ` (${String(node['format'])})` : '';
   const pattern = node['pattern'] && !node['format'] ? ' (pattern)' : '';
   const range = [node['minimum'] !== undefined ? `≥ ${String(node['minimum'])}` : '', node['maximum'] !== undefined ? `≤ ${String(node['maximum'])}` : '']
@@ -49,6 +49,9 @@ function walk(schema: JsonSchema, node: JsonSchema, prefix: string, required: bo
     for (const [key, child] of Object.entries((n['properties'] ?? {}) as Record<string, JsonSchema>)) {
       walk(schema, child, prefix === '' ? key : `${prefix}.${key}`, req.has(key), rows);
     }
+    // A mapping of free keys (lxd.config) gets one row for its values.
+    const values = n['additionalProperties'];
+    if (values && typeof values === 'object') walk(schema, values as JsonSchema, `${prefix}.<key>`, false, rows);
   } else if (n['type'] === 'array' && n['items']) {
     // The list's own row describes it; its items contribute only their keys.
     walk(schema, n['items'] as JsonSchema, `${prefix}[]`, false, rows, false);

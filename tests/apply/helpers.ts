@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import type { ApplyReport } from '../../src/apply/index.js';
 import { applyPlan, type ApplyPlanOptions } from '../../src/cli/apply.js';
 import { defaultMachineSpecs, type DefaultMachineOptions } from '../../src/lab/machines.js';
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite, type LabSiteOptions } from '../../src/lab/site.js';
 import type { MachineSpec } from '../../src/lab/types.js';
 import { diff, type Plan } from '../../src/plan/index.js';
-import type { DesiredState } from '../../src/preseed/desired.js';
+import { namedSecrets, secretsOf, type DesiredState } from '../../src/preseed/desired.js';
 import { loadPreseed } from '../../src/preseed/load.js';
-import { connect, type Host } from '../../src/remote/index.js';
+import { connect, type Host, type RetryPolicy } from '../../src/remote/index.js';
 import { gatherOver } from '../../src/plan/gather.js';
 
 export const PASSPHRASE = 'Zebra-Quartz-Lantern-9137';
@@ -27,9 +27,13 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-export async function startLab(opts: { nodes?: number; machines?: MachineSpec[]; machine?: DefaultMachineOptions } = {}): Promise<Lab> {
+export async function startLab(opts: {
+  nodes?: number; machines?: MachineSpec[]; machine?: DefaultMachineOptions; site?: Omit<LabSiteOptions, 'machines' | 'nodes'>;
+  /** The remote layer's retry policy (default: 2 retries, as the CLI's connections, 10–50 ms apart). */
+  retry?: Partial<RetryPolicy>;
+} = {}): Promise<Lab> {
   const machines = opts.machines ?? defaultMachineSpecs(opts.nodes ?? 3, opts.machine);
-  const site = await LabSite.start({ machines });
+  const site = await LabSite.start({ ...opts.site, machines });
   const dir = await mkdtemp(join(tmpdir(), 'apply-test-'));
   const keyFile = join(dir, 'id_ed25519');
   await writeFile(keyFile, site.clientKey.privateKey);
@@ -38,7 +42,7 @@ export async function startLab(opts: { nodes?: number; machines?: MachineSpec[];
   const open = async (name: string): Promise<Host> => {
     const ep = site.endpoint(name);
     return connect({ name, host: ep.host, port: ep.port, user: 'root', identityFile: keyFile, hostKey: ep.hostKeyFingerprint },
-      { agent: false, retry: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 } });
+      { agent: false, retry: opts.retry ?? { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 } });
   };
   const hosts = new Map<string, Host>();
   const lab: Lab = {
@@ -119,7 +123,8 @@ export const FAST_RETRY = { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50, fact
 export async function apply(lab: Lab, desired: DesiredState, plan: Plan, opts: ApplyPlanOptions = {}, hosts: Map<string, Host> = lab.hosts): Promise<ApplyReport> {
   return applyPlan(plan, hosts, {
     retry: FAST_RETRY,
-    secrets: [PASSPHRASE],
+    secrets: secretsOf(desired).map((s) => s.reveal()),
+    named: namedSecrets(desired),
     replan: async () => (await planFor(lab, desired, hosts)).steps,
     ...opts,
   });

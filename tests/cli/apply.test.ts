@@ -3,6 +3,7 @@
 // and the journal — with the passphrase nowhere.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LxdWorld } from '../../src/lab/lxd/world.js';
 import { runCli } from '../helpers/cli.js';
 import { PASSPHRASE, startLab, type PlanLab } from '../plan-lab/lab.js';
 
@@ -79,6 +80,23 @@ test('a saved plan whose preseed was edited is refused', async () => {
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/is stale: .*site\.yaml changed since it was planned/);
   expect(lab.site.mutations()).toBe(0);
+});
+
+test('lxd.config: a saved plan names a secret value, applying it sends the value, and no output shows it', async () => {
+  const KEY = 'maas-api-key-from-the-file-77';
+  lab.preseed['lxd'] = { config: { 'images.auto_update_interval': 0, 'maas.api.key': KEY } };
+  lab.write();
+  const debug = ['--log-level', 'debug', '--log-format', 'json'];
+  const planned = await runCli(['plan', 'site.yaml', '--out', 'site.plan', ...debug], { cwd: lab.dir });
+  expect(planned.code).toBe(0);
+  expect(planned.stdout).toContain('+ lxd/server-config/maas.api.key: set maas.api.key to (sensitive) (lxd.config)');
+  const applied = await apply('site.plan', '--auto-approve', ...debug);
+  expect(applied.code).toBe(0);
+  const db = Object.values((lab.site.world('lxd') as LxdWorld).snapshot().databases)[0]!;
+  expect(db.config).toMatchObject({ 'images.auto_update_interval': '0', 'maas.api.key': KEY });
+  const journal = readFileSync(join(lab.dir, '.microcloud', 'journal.jsonl'), 'utf8');
+  const saved = readFileSync(join(lab.dir, 'site.plan'), 'utf8');
+  for (const text of [planned.stdout, planned.stderr, saved, applied.stdout, applied.stderr, journal]) expect(text).not.toContain(KEY);
 });
 
 test('usage errors for apply options', async () => {

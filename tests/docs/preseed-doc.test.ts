@@ -13,4 +13,5 @@ test('the reference lists every key with its type and default', () => {
   expect(doc).toContain('| `systems[].storage.ceph[].path` | string (pattern) | yes |');
   expect(doc).toContain('| `systems[].ssh.host_key` |');
   expect(doc).toContain('| `ovn.ipv4_range` | string (ipv4-range) |');
+  expect(doc).toContain('| `lxd.config.<key>` | string \\| boolean \\| integer |');
 });

@@ -90,7 +90,32 @@ describe('PATCH / PUT /1.0', () => {
       "cannot set 'cluster.https_address' to '[::]:8443': Wildcard addresses aren't allowed");
     const deb = lab(1, 'deb-5.0').c('node1');
     expectErr(await deb.patch('/1.0', { config: { 'instances.migration.stateful': 'true' } }), 400,
-      "cannot set 'instances.migration.stateful' to 'true': Unknown key");
+      "cannot set 'instances.migration.stateful' to 'true': unknown key");
+  });
+
+  it('keys follow the version: 5.0 says "unknown key", OIDC secrets arrive in 5.21.4, 6.8 drops the trust password', async () => {
+    const deb = lab(1, 'deb-5.0').c('node1');
+    ok(await deb.patch('/1.0', { config: { 'images.auto_update_interval': '0', 'network.ovn.northbound_connection': 'tcp:10.99.0.1:6641' } }));
+    expectErr(await deb.patch('/1.0', { config: { 'loki.api.url': 'http://loki:3100' } }), 400, "cannot set 'loki.api.url' to 'http://loki:3100': unknown key");
+    expectErr(await lab(1, 'snap-5.21', '5.21.3').c('node1').patch('/1.0', { config: { 'oidc.scopes': 'openid' } }), 400,
+      "cannot set 'oidc.scopes' to 'openid': Unknown key");
+    ok(await lab(1, 'snap-5.21', '5.21.4').c('node1').patch('/1.0', { config: { 'oidc.scopes': 'openid', 'oidc.client.secret': 's' } }));
+    expectErr(await lab(1, 'snap-6.8', '6.8').c('node1').patch('/1.0', { config: { 'core.trust_password': 'x' } }), 400,
+      "cannot set 'core.trust_password' to 'x': Unknown key");
+  });
+
+  it.each<[LxdFlavor, Record<string, unknown>]>([
+    ['snap-5.21', { 'core.trust_password': true, 'loki.auth.password': true, 'maas.api.key': 'k-1' }],
+    ['snap-6.8', { 'loki.auth.password': 'pw-1', 'oidc.client.secret': 'c-1' }],
+  ])('%s shows its hidden keys as true once set, and true sent back keeps them', async (flavor, shown) => {
+    const l = lab(1, flavor, flavor === 'snap-6.8' ? '6.8' : undefined);
+    const c = l.c('node1');
+    const set = Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, v === true ? `${k}-value` : v]));
+    ok(await c.patch('/1.0', { config: set }));
+    expect(ok(await c.get('/1.0')).config).toEqual(shown);
+    ok(await c.put('/1.0', { config: shown }));
+    const db = l.world.snapshot().databases;
+    expect(Object.values(db)[0]!.config).toEqual(set);
   });
 
   it('an address the machine does not have cannot be listened on', async () => {

@@ -3,7 +3,7 @@
 import type { Host } from '../../remote/index.js';
 import { microReady } from './micro.js';
 
-export const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
+export { NORTHBOUND_KEY } from '../../preseed/lxd-config.js';
 const NB_PORT = 6641;
 
 const ipOf = (address: string): string => address.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');

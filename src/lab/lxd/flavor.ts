@@ -34,6 +34,8 @@ export interface FlavorInfo {
   remoteDropSource: boolean;
   socketPath: string;
   clusterConfigKeys: ReadonlySet<string>;
+  /** Keys GET /1.0 shows as `true` once set (Hidden in lxd/cluster/config): a client never reads them back. */
+  hiddenConfigKeys: ReadonlySet<string>;
   nodeConfigKeys: ReadonlySet<string>;
   storageDrivers: ReadonlyArray<{ Name: string; Version: string; Remote: boolean }>;
   /** db.NodeSpecificStorageConfig / db.NodeSpecificNetworkConfig of that version. */
@@ -58,6 +60,8 @@ export interface Messages {
   /** 6.8 wraps the per-member pool create error once more. */
   poolCreateOnMember(member: string, inner: string): string;
   updateTrustNotAuthorized: string;
+  /** The reason of a config error for a key the server's schema lacks (lxd/config/map.go). */
+  unknownConfigKey: string;
 }
 
 const EXT_5_0 = [
@@ -108,11 +112,15 @@ const CLUSTER_KEYS_5_21 = [
   'oidc.groups.claim', 'network.ovn.integration_bridge', 'network.ovn.northbound_connection',
   'network.ovn.ca_cert', 'network.ovn.client_cert', 'network.ovn.client_key',
 ];
+/** Added in 5.21.4. */
+const OIDC_KEYS_5_21_4 = ['oidc.client.secret', 'oidc.scopes'];
 const CLUSTER_KEYS_6_8 = [
   ...CLUSTER_KEYS_5_21.filter((k) => !['core.trust_password', 'instances.placement.scriptlet', 'maas.api.key',
     'maas.api.url'].includes(k)),
-  'core.auth_secret_expiry', 'oidc.client.secret', 'oidc.scopes', 'oidc.session.expiry',
+  'core.auth_secret_expiry', ...OIDC_KEYS_5_21_4, 'oidc.session.expiry',
 ];
+const HIDDEN_KEYS_5_0 = ['core.trust_password'];
+const HIDDEN_KEYS_5_21 = [...HIDDEN_KEYS_5_0, 'loki.auth.password'];
 
 const NODE_KEYS_5_0 = ['core.https_address', 'cluster.https_address', 'core.bgp_address', 'core.bgp_routerid',
   'core.debug_address', 'core.dns_address', 'core.metrics_address', 'maas.machine', 'storage.backups_volume',
@@ -165,6 +173,7 @@ const MSG_5: Omit<Messages, 'etagMismatch'> = {
   notifyPeer: (m, a, inner) => `Failed to notify peer ${m} at ${a}: ${inner}`,
   poolCreateOnMember: (_m, inner) => inner,
   updateTrustNotAuthorized: 'Failed to update cluster trust: Failed getting existing certificate: not authorized',
+  unknownConfigKey: 'Unknown key',
 };
 
 export function flavorFor(spec: MachineSpec): FlavorInfo {
@@ -176,7 +185,7 @@ export function flavorFor(spec: MachineSpec): FlavorInfo {
         name: 'snap-6.8', serverVersion: v, lts: false, apiExtensions: EXT_6_8, apiExtensionCount: 466, dbSchema: 84,
         asyncPoolsNetworks: true, asyncProfilesVolumes: true, joinTokenField: 'cluster_token', roleStyle: 'v6',
         waitStyle: '6.8', richOperations: true, memberConfigValues: true, remoteDropSource: true,
-        socketPath: SOCKET_PATHS.lxdSnap, clusterConfigKeys: new Set(CLUSTER_KEYS_6_8), nodeConfigKeys: new Set(NODE_KEYS_6_8),
+        socketPath: SOCKET_PATHS.lxdSnap, clusterConfigKeys: new Set(CLUSTER_KEYS_6_8), hiddenConfigKeys: new Set(), nodeConfigKeys: new Set(NODE_KEYS_6_8),
         storageDrivers: SNAP_DRIVERS('19.2.1'), memberStorageKeys: MEMBER_STORAGE_6_8, memberNetworkKeys: MEMBER_NETWORK_6_8,
         msg: {
           ...MSG_5,
@@ -200,28 +209,31 @@ export function flavorFor(spec: MachineSpec): FlavorInfo {
         name: 'deb-5.0', serverVersion: v, lts: true, apiExtensions: EXT_5_0, apiExtensionCount: 317, dbSchema: 60,
         asyncPoolsNetworks: false, asyncProfilesVolumes: false, joinTokenField: 'cluster_password', roleStyle: 'v5',
         waitStyle: '5.0', richOperations: false, memberConfigValues: false, remoteDropSource: false,
-        socketPath: SOCKET_PATHS.lxdDeb, clusterConfigKeys: new Set(CLUSTER_KEYS_5_0), nodeConfigKeys: new Set(NODE_KEYS_5_0),
+        socketPath: SOCKET_PATHS.lxdDeb, clusterConfigKeys: new Set(CLUSTER_KEYS_5_0), hiddenConfigKeys: new Set(HIDDEN_KEYS_5_0),
+        nodeConfigKeys: new Set(NODE_KEYS_5_0),
         storageDrivers: DEB_DRIVERS, memberStorageKeys: MEMBER_STORAGE_5_0, memberNetworkKeys: MEMBER_NETWORK_5,
         msg: {
           ...MSG_5,
           etagMismatch: (c, s) => `ETag doesn't match: ${c} vs ${s}`,
           singleNodePoolExists: () => ({ code: 500, message: 'The storage pool already exists: The record already exists' }),
+          unknownConfigKey: 'unknown key',
         },
       };
     }
     case 'snap-5.21':
     default: {
       const v = snapVersion ?? '5.21.4';
-      const longEtag = versionAtLeast(v, [5, 21, 4]);
+      const from5214 = versionAtLeast(v, [5, 21, 4]);
       return {
         name: 'snap-5.21', serverVersion: v, lts: true, apiExtensions: EXT_5_21, apiExtensionCount: 432, dbSchema: 73,
         asyncPoolsNetworks: false, asyncProfilesVolumes: false, joinTokenField: 'cluster_token', roleStyle: 'v5',
         waitStyle: '5.21', richOperations: false, memberConfigValues: false, remoteDropSource: false,
-        socketPath: SOCKET_PATHS.lxdSnap, clusterConfigKeys: new Set(CLUSTER_KEYS_5_21), nodeConfigKeys: new Set(NODE_KEYS_5_21),
+        socketPath: SOCKET_PATHS.lxdSnap, clusterConfigKeys: new Set([...CLUSTER_KEYS_5_21, ...(from5214 ? OIDC_KEYS_5_21_4 : [])]),
+        hiddenConfigKeys: new Set(HIDDEN_KEYS_5_21), nodeConfigKeys: new Set(NODE_KEYS_5_21),
         storageDrivers: SNAP_DRIVERS('18.2.4'), memberStorageKeys: MEMBER_STORAGE_5_21, memberNetworkKeys: MEMBER_NETWORK_5,
         msg: {
           ...MSG_5,
-          etagMismatch: (c, s) => `ETag doesn't match: ${c} vs ${s}${longEtag ? ETAG_TAIL : ''}`,
+          etagMismatch: (c, s) => `ETag doesn't match: ${c} vs ${s}${from5214 ? ETAG_TAIL : ''}`,
         },
       };
     }

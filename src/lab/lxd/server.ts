@@ -10,8 +10,11 @@ import { canBind, listenAddressError, listenAddresses } from './net.js';
 import type { Router } from './router.js';
 import type { DaemonState } from './state.js';
 
-export function renderConfig(d: DaemonState): Record<string, string> {
-  return { ...d.db.config, ...d.localConfig };
+/** daemonConfigRender: global and member keys; a hidden key's value shows as `true` (lxd/config/map.go Dump). */
+export function renderConfig(d: DaemonState): Record<string, string | boolean> {
+  const hidden = d.flavor.hiddenConfigKeys;
+  const global = Object.fromEntries(Object.entries(d.db.config).map(([k, v]) => [k, hidden.has(k) ? true : v]));
+  return { ...global, ...d.localConfig };
 }
 
 function environment(c: Ctx): Record<string, unknown> {
@@ -132,6 +135,11 @@ async function updateServer(c: Ctx, patch: boolean): Promise<LabResponse> {
   if (patch && (body.config === undefined || body.config === null)) return syncResponse({});
   const req: Record<string, string> = {};
   for (const [k, v] of Object.entries((body.config ?? {}) as Record<string, unknown>)) {
+    // A hidden key sent back as GET shows it (`true`) means "keep it" (Map.Change).
+    if (v === true && f.hiddenConfigKeys.has(k)) {
+      if (d.db.config[k] !== undefined) req[k] = d.db.config[k];
+      continue;
+    }
     req[k] = v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v);
   }
   const nodeValues: Record<string, string> = {};
@@ -163,7 +171,7 @@ async function updateServer(c: Ctx, patch: boolean): Promise<LabResponse> {
   const clusterErrs: ConfigError[] = [];
   for (const [k, v] of Object.entries(clusterValues)) {
     if (k.startsWith('user.')) continue;
-    if (!f.clusterConfigKeys.has(k)) clusterErrs.push({ name: k, value: v, reason: 'Unknown key' });
+    if (!f.clusterConfigKeys.has(k)) clusterErrs.push({ name: k, value: v, reason: f.msg.unknownConfigKey });
   }
   if (clusterErrs.length) throw errorList(clusterErrs);
 

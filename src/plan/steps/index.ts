@@ -12,6 +12,7 @@
 //   microceph/replication                    pools-op size min(#OSDs, 3)
 //   microceph/config/cluster_network         drift in the Ceph cluster network
 //   lxd/server-config/network.ovn.northbound_connection   only for LXD without ovn_dynamic_northbound_connection
+//   lxd/server-config/<key>                  each key of the file's lxd.config (the northbound one included), after every join
 //   lxd/storage-pool/<p>@<m>, lxd/storage-pool/<p>        pending row per member, then finalize (local, remote, remote-fs)
 //   lxd/network/<n>@<m>, lxd/network/<n>                  the same for UPLINK and lxdfan0; `default` (ovn) has no rows
 //   lxd/profile/default                      root and eth0 devices

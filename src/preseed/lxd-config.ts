@@ -1,0 +1,78 @@
+// What the file's `lxd.config` may hold and how its values travel: LXD's member-local keys and the
+// keys this tool sets itself (both refused), which keys carry secrets, the text LXD stores for a
+// YAML boolean or number, and how a value LXD shows compares with the one wanted. The planner, the
+// step specs and apply's runner all compare through `configMatches`, so they never disagree.
+import type { PathSegment } from './diagnostics.js';
+import { Secret } from './secret.js';
+
+/** Server config keys that belong to one member (lxd/node/config.go); the rest are cluster-wide. */
+export const LXD_MEMBER_KEYS: readonly string[] = [
+  'core.https_address', 'cluster.https_address', 'core.bgp_address', 'core.bgp_routerid', 'core.debug_address',
+  'core.dns_address', 'core.metrics_address', 'core.storage_buckets_address', 'core.syslog_socket', 'maas.machine',
+  'storage.backups_volume', 'storage.images_volume',
+];
+
+/** Where LXD finds OVN's northbound databases: MicroOVN's centrals, unless the file says otherwise. */
+export const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
+
+/** Keys the tool derives from the rest of the file or uses for its own state. */
+const MANAGED_KEYS: readonly string[] = ['core.https_address', 'cluster.https_address', 'user.microcloud'];
+const MANAGED_PREFIX = 'user.microcloud-apply.';
+
+const SECRET_KEY = /(?:password|[._]key|secret|token)$/;
+
+/** LXD's own rendering of a set hidden key (core.trust_password, loki.auth.password on 5.21): `true`. */
+export const HIDDEN_VALUE = 'true';
+
+export type LxdConfigValue = string | Secret;
+
+/** Whether LXD keeps a secret under this key (core.trust_password, maas.api.key, network.ovn.client_key…). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** Whether a key path names the value of a secret `lxd.config` key. */
+export function isSecretValuePath(path: readonly PathSegment[]): boolean {
+  const [top, sub, key] = path;
+  return path.length === 3 && top === 'lxd' && sub === 'config' && typeof key === 'string' && isSecretKey(key);
+}
+
+/** Why `lxd.config` may not set `key`, or null when it may. */
+export function refusedKey(key: string): { message: string; hint: string } | null {
+  if (MANAGED_KEYS.includes(key) || key.startsWith(MANAGED_PREFIX)) {
+    return {
+      message: `${key} is set by microcloud-apply itself`,
+      hint: 'remove it: the listen addresses come from each system\'s `address`, and user.microcloud and user.microcloud-apply.* record the tool\'s own state',
+    };
+  }
+  if (LXD_MEMBER_KEYS.includes(key)) {
+    const storage = key.startsWith('storage.');
+    return {
+      message: `${key} is a member-local LXD key: every member has its own value, and lxd.config sets cluster-wide keys only`,
+      hint: storage
+        ? `remove it: with a local pool the tool sets ${key} to local/${key === 'storage.images_volume' ? 'images' : 'backups'} on every member`
+        : `remove it, and set it on each member with \`lxc config set ${key} <value> --target <member>\``,
+    };
+  }
+  return null;
+}
+
+/** The value as LXD stores it ("true"/"false", decimal), wrapped as a Secret when the key holds one. */
+export function lxdConfigValue(key: string, value: string | number | boolean): LxdConfigValue {
+  const text = String(value);
+  return isSecretKey(key) ? new Secret(text) : text;
+}
+
+/** The name under which apply is given a secret value the plan does not hold. */
+export const secretRef = (key: string): string => `lxd.config.${key}`;
+
+/**
+ * Whether LXD's `shown` value of `key` (as GET /1.0 renders it: a hidden key as `true`) is `want`.
+ * "" and an absent key both mean unset. `want` null: the value is a secret the caller does not
+ * hold, so only LXD's hidden rendering can say it is set.
+ */
+export function configMatches(key: string, shown: unknown, want: string | null): boolean {
+  const text = shown === undefined || shown === null ? '' : typeof shown === 'string' ? shown : JSON.stringify(shown);
+  const hidden = isSecretKey(key) && text === HIDDEN_VALUE;
+  return want === null ? hidden : text === want || (hidden && want !== '');
+}
