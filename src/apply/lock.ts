@@ -12,7 +12,7 @@
 // between). Releasing PATCHes the key to "" (which unsets it), again only if it is still ours.
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ApiError, type Host } from '../remote/index.js';
+import { ApiError, isTransient, type Host } from '../remote/index.js';
 import { LOCK_CONFIG_KEY } from '../services/lxd-map.js';
 import { formatElapsed } from './progress.js';
 import type { Clock } from './types.js';
@@ -79,12 +79,15 @@ async function readServer(host: Host): Promise<ServerView> {
   return { config: r.metadata.config ?? {}, etag: r.etag };
 }
 
+/** False when the write lost a race (412) or its outcome is unknown (the connection went before
+ *  the answer): both callers read the key again, and only then know whether it is theirs. */
 async function writeKey(host: Host, value: string, etag: string | undefined): Promise<boolean> {
   try {
     await host.request('lxd', 'PATCH', '/1.0', { config: { [LOCK_CONFIG_KEY]: value } }, etag ? { headers: { 'If-Match': etag } } : {});
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.status === 412) return false;
+    if (isTransient(err)) return false;
     throw err;
   }
 }
@@ -143,6 +146,8 @@ export class LxdConfigLock implements RunLock {
 export async function forceUnlock(host: Host): Promise<LockInfo | null> {
   const { config } = await readServer(host);
   const holder = parseLock(config[LOCK_CONFIG_KEY]);
-  if (holder) await writeKey(host, '', undefined);
+  if (holder && !(await writeKey(host, '', undefined)) && parseLock((await readServer(host)).config[LOCK_CONFIG_KEY])) {
+    throw new Error(`the lock on ${host.name} could not be released (the connection failed); run --force-unlock again`);
+  }
   return holder;
 }

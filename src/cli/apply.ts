@@ -143,6 +143,9 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
   const planned = await planSite(ctx, site, opts);
   try {
     if (saved && saved.liveFingerprint !== planned.plan.liveFingerprint) {
+      // A machine that cannot be read now (down, or a changed host key) moves the fingerprint too;
+      // "stale" alone would hide why.
+      for (const f of planned.plan.findings.filter((x) => x.severity === 'error')) io.stderr.write(`error: ${f.message}\n`);
       io.stderr.write(`microcloud: the saved plan ${file} is stale: the site changed since it was planned. Run plan again.\n`);
       return EXIT.ERROR;
     }

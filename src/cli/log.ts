@@ -49,9 +49,16 @@ export function createLogger(opts: { format: LogFormat; level: LogLevel; secrets
     opts.format === 'json'
       ? winston.format.combine(redact(), winston.format.timestamp(), winston.format.json())
       : winston.format.combine(redact(), ...(opts.color ? [winston.format.colorize()] : []), text);
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: opts.level,
     format,
     transports: [new winston.transports.Stream({ stream: opts.stream })],
   });
+  // winston formats and streams every message before its transport drops those below the level;
+  // the remote layer logs each command and request at debug, a few percent of a plan's CPU.
+  const threshold = logger.levels[opts.level] ?? 0;
+  for (const [name, rank] of Object.entries(logger.levels)) {
+    if (rank > threshold) (logger as unknown as Record<string, winston.LeveledLogMethod>)[name] = () => logger;
+  }
+  return logger;
 }

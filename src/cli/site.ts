@@ -9,17 +9,15 @@ import { gather, gatherOver, type Gathered } from '../plan/gather.js';
 import { diff, type LiveState, type Plan } from '../plan/index.js';
 import { readPlannedPreseed } from '../plan/preseed-file.js';
 import { initiatorEndpoint, siteTargets } from '../plan/targets.js';
+import { READ_RETRY } from '../services/read.js';
 import type { ConnectOptions } from '../remote/index.js';
 import type { CommandContext } from './io.js';
 import { printDiagnostics } from './validate.js';
 import { toolVersion } from './version.js';
 
-/** Connection settings for reading a site (and applying over the same connections): quick to give
- *  up on a machine that is down (about 1.5 s of waits), yet enough retries that one request in ten
- *  failing transiently does not fail a run of ~400 requests (tests/reliability/storm.test.ts: with
- *  2 retries, a quarter of such runs failed). */
+/** Connection settings for reading a site, and for applying over the same connections. */
 export const READ_CONNECT: ConnectOptions = {
-  retry: { retries: 4, minTimeoutMs: 100, maxTimeoutMs: 2000 },
+  retry: READ_RETRY,
   // Reads are short and killed locally on timeout; nothing needs timeout(1) on the machine.
   remoteTimeout: false,
 };

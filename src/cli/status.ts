@@ -10,7 +10,7 @@ import { loadSite, planSite } from './site.js';
 
 async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
   try {
-    const r = await host.exec(['microceph.ceph', 'health', '--format', 'json'], { check: false, timeoutMs: 30_000 });
+    const r = await host.exec(['microceph.ceph', 'health', '--format', 'json'], { check: false, timeoutMs: 30_000, idempotent: true });
     if (r.exitCode !== 0) return r.stderr.toString('utf8').trim().split('\n')[0] || `exit ${r.exitCode}`;
     return JSON.parse(r.stdout.toString('utf8')) as CephHealthReport;
   } catch (err) {

@@ -55,7 +55,9 @@ export class DaemonHttpServer {
     if (rawBody.trim() !== '') {
       try { body = JSON.parse(rawBody); } catch { body = undefined; }
     }
-    const labReq: LabRequest = { method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, headers, body, rawBody };
+    const labReq: LabRequest = {
+      method: (req.method ?? 'GET').toUpperCase(), path, query: url.searchParams, headers, body, rawBody, url: req.url ?? '/',
+    };
     let out: BridgeAnswer;
     try {
       out = await answer(labReq);

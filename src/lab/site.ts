@@ -7,6 +7,7 @@ import type { CephHealth, CommandContext, CommandResult } from './commands/index
 import { effectiveArgv, runArgv } from './commands/index.js';
 import {
   type ConnectEvent, type ExecEvent, type FailNthOptions, type FaultHandle, FaultSet, type HttpEvent, type LabEvent, isMutating,
+  type RandomFaultHandle, type RandomFaultOptions,
 } from './faults.js';
 import { type BridgeAnswer, DaemonHttpServer } from './http-bridge.js';
 import { type SshKeyPair, generateEd25519, publicKeyOf, sshFingerprint } from './keys.js';
@@ -21,7 +22,10 @@ import type {
 import { ZERO_DURATIONS } from './types.js';
 
 export type { DownMode } from './ssh-server.js';
-export type { FailNthOptions, FaultHandle, InjectedError, LabEvent, RequestPattern } from './faults.js';
+export type {
+  ExecEvent, FailNthOptions, FaultHandle, HttpEvent, InjectedError, LabEvent, RandomFaultHandle, RandomFaultOptions, RequestPattern,
+} from './faults.js';
+export { TRANSIENT_EXEC_ERRORS, TRANSIENT_HTTP_ERRORS, seededRandom } from './faults.js';
 
 export type WorldSet = Partial<Record<LabService, ServiceWorld>>;
 export type WorldFactory = (ctx: LabContext) => WorldSet;
@@ -61,6 +65,9 @@ export interface LabSiteOptions {
   worlds?: WorldFactory;
   /** Keep the per-request log (default true; counters work without it). */
   keepLog?: boolean;
+  /** Also keep request and response bodies in the log (default false: they cost memory at scale
+   *  and hold join tokens), for tests that follow a value from the file to the daemon. */
+  logBodies?: boolean;
 }
 
 /** How to reach one machine. */
@@ -81,6 +88,9 @@ export interface DropAfterOptions {
   machine?: string;
   /** Drop every machine's connections (default) or only the machine that took the Nth call. */
   scope?: 'site' | 'machine';
+  /** Called as the connections drop, before anything else reaches the site: a test can stop its
+   *  client right there, as if the process had been killed at that moment. */
+  onDrop?: () => void;
 }
 
 interface Machine {
@@ -107,6 +117,7 @@ export class LabSite implements LabContext {
   private readonly events: LabEvent[] = [];
   private readonly mutationCounts = new Map<string, number>();
   private readonly pendingSleeps = new Map<NodeJS.Timeout, () => void>();
+  private readonly listeners = new Set<(event: LabEvent) => void>();
   private worldSet: WorldSet = {};
   private latencyMs: number;
   private dropAfter: { remaining: number; opts: DropAfterOptions } | undefined;
@@ -221,6 +232,12 @@ export class LabSite implements LabContext {
     return this.faults.add(options);
   }
 
+  /** Fail a seeded random share of the calls that match a pattern (default: transient failures
+   *  of every request and command). */
+  randomFaults(options: RandomFaultOptions): RandomFaultHandle {
+    return this.faults.addRandom(options);
+  }
+
   /** Take a machine down: its sshd stops answering, its connections drop, and peers see it offline. */
   async down(machine: string, mode: DownMode = 'refuse'): Promise<void> {
     const m = this.machine(machine);
@@ -233,6 +250,16 @@ export class LabSite implements LabContext {
     const m = this.machine(machine);
     await m.server.up();
     m.up = true;
+  }
+
+  /** Give a machine a new host key (a generated ed25519 one unless given), as a reinstall would.
+   *  Connections made before keep the old one; new ones see the new key. */
+  rotateHostKey(machine: string, privateKey?: string): MachineEndpoint {
+    const m = this.machine(machine);
+    const key = privateKey ?? generateEd25519(`root@${machine}`).privateKey;
+    m.server.setHostKey(key);
+    m.hostPublicKey = publicKeyOf(key);
+    return this.endpoint(machine);
   }
 
   /** After the Nth mutating request from now has been carried out, drop SSH connections before
@@ -272,6 +299,13 @@ export class LabSite implements LabContext {
   /** Everything that reached the machines, in order: logins, commands, HTTP requests. */
   get log(): readonly LabEvent[] { return this.events; }
 
+  /** Calls `listener` with each event as it arrives, before the call is answered (so a test can
+   *  act at an exact point of a run, e.g. take a machine down). Returns the unsubscribe. */
+  onEvent(listener: (event: LabEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
   requests(filter: { machine?: string; service?: LabService; mutating?: boolean } = {}): HttpEvent[] {
     return this.events.filter((e): e is HttpEvent => e.kind === 'http'
       && (filter.machine === undefined || e.machine === filter.machine)
@@ -298,7 +332,7 @@ export class LabSite implements LabContext {
   /** Run a command string on a machine as `user`, with faults and logging, as the sshd would. */
   async exec(machine: string, command: string, user = 'root'): Promise<CommandResult> {
     const r = await this.runExec(this.machine(machine), user, command);
-    return r === 'drop' ? { stdout: '', stderr: 'lab: connection dropped\n', exitCode: 255 } : r;
+    return r === 'drop' || r === 'reset' ? { stdout: '', stderr: `lab: connection ${r === 'drop' ? 'dropped' : 'reset'}\n`, exitCode: 255 } : r;
   }
 
   /** Send one request to a daemon on a machine, with faults and counting, as the socket would. */
@@ -350,6 +384,7 @@ export class LabSite implements LabContext {
   private record<E extends LabEvent>(event: Omit<E, 'seq' | 'at'>): E {
     const full = { seq: ++this.seq, at: Date.now() - this.t0, ...event } as E;
     if (this.options.keepLog !== false) this.events.push(full);
+    for (const listener of this.listeners) listener(full);
     return full;
   }
 
@@ -385,6 +420,8 @@ export class LabSite implements LabContext {
     const mutating = isMutating(req.method);
     const event = this.record<HttpEvent>({
       kind: 'http', machine, service, method: req.method, path: req.path, query: req.query.toString(), mutating,
+      ...(this.options.logBodies && req.url !== undefined ? { url: req.url } : {}),
+      ...(this.options.logBodies && req.body !== undefined ? { body: req.body } : {}),
     });
     if (mutating) {
       const key = `${machine}\0${service}`;
@@ -400,6 +437,11 @@ export class LabSite implements LabContext {
       if ('drop' in injected) {
         event.injected = 'drop';
         this.dropConnections(machine);
+        return 'drop';
+      }
+      if ('reset' in injected) {
+        // The bridge destroys the request's own channel when answered 'drop'.
+        event.injected = 'reset';
         return 'drop';
       }
       if ('status' in injected) {
@@ -419,9 +461,11 @@ export class LabSite implements LabContext {
     } catch (err) {
       res = errorResponse(500, err instanceof Error ? err.message : String(err));
     }
+    if (this.options.logBodies) event.response = res.body;
     if (dropAfter) {
       event.injected = 'drop-after';
       this.dropConnections(dropAfter.scope === 'machine' ? machine : undefined);
+      dropAfter.onDrop?.();
       return 'drop';
     }
     event.status = res.status;
@@ -445,7 +489,7 @@ export class LabSite implements LabContext {
     return typeof world?.cephHealth === 'function' ? world.cephHealth(machine) : null;
   }
 
-  private async runExec(m: Machine, user: string, command: string): Promise<CommandResult | 'drop'> {
+  private async runExec(m: Machine, user: string, command: string): Promise<CommandResult | 'drop' | 'reset'> {
     const machine = m.spec.hostname;
     const latency = this.latencyOf(m);
     if (latency > 0) await this.sleep(latency);
@@ -460,6 +504,10 @@ export class LabSite implements LabContext {
         event.injected = 'drop';
         this.dropConnections(machine);
         return 'drop';
+      }
+      if ('reset' in injected) {
+        event.injected = 'reset';
+        return 'reset';
       }
       if ('exitCode' in injected) {
         event.injected = 'error';

@@ -19,8 +19,9 @@ export interface MachineSshHooks {
   /** Added delay, in ms, for one round trip to this machine (read on every use). */
   latency(): number;
   sleep(ms: number): Promise<void>;
-  /** Run a command string; 'drop' when the connection was dropped instead. */
-  exec(user: string, command: string): Promise<CommandResult | 'drop'>;
+  /** Run a command string; 'drop' when the connection was dropped instead, 'reset' to close the
+   *  command's channel without an exit status. */
+  exec(user: string, command: string): Promise<CommandResult | 'drop' | 'reset'>;
   /** The acceptor for a stream-local channel to `socketPath`, or undefined to refuse it as sshd
    *  does when connect(2) fails. */
   streamTarget(user: string, socketPath: string): ((channel: Duplex) => void) | undefined;
@@ -41,7 +42,7 @@ export interface MachineSshOptions {
 
 export class MachineSshServer {
   readonly name: string;
-  private readonly ssh: InstanceType<typeof Server>;
+  private ssh: InstanceType<typeof Server>;
   private readonly listener: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly held = new Set<net.Socket>();
@@ -63,6 +64,11 @@ export class MachineSshServer {
   }
 
   get port(): number { return this.boundPort; }
+
+  /** Present another host key from now on; established connections keep the one they saw. */
+  setHostKey(hostKey: string): void {
+    this.ssh = new Server({ hostKeys: [hostKey] }, (client) => this.onClient(client));
+  }
 
   async listen(port: number, host: string): Promise<number> {
     this.host = host;
@@ -197,6 +203,7 @@ export class MachineSshServer {
       stream.resume(); // nothing the lab runs reads stdin
       void this.opts.hooks.exec(user, info.command).then((result) => {
         if (result === 'drop' || stream.destroyed) return;
+        if (result === 'reset') { stream.close(); return; }
         try {
           if (result.stdout) stream.write(result.stdout);
           if (result.stderr) stream.stderr.write(result.stderr);

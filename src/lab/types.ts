@@ -77,6 +77,8 @@ export interface LabRequest {
   /** The parsed JSON body; undefined when the body is empty; the raw text stays in rawBody. */
   body: unknown;
   rawBody: string;
+  /** The request target exactly as sent (path still percent-encoded, query included). */
+  url?: string;
 }
 
 export interface LabResponse {

@@ -19,6 +19,9 @@ export interface ExecOptions {
   sudo?: boolean;
   /** Throw RemoteCommandFailed on a non-zero exit (default true); false returns the result as is. */
   check?: boolean;
+  /** The command only reads, so it may run again when its channel or connection was lost before
+   *  it reported (default false: a command that changes something is never repeated blindly). */
+  idempotent?: boolean;
   /** Set through `env NAME=value …`, so it survives sudo and does not depend on sshd's AcceptEnv. */
   env?: Record<string, string | Secret>;
   maxOutputBytes?: number;

@@ -71,6 +71,9 @@ class SshHost implements Host {
   #closed = false;
   readonly #pools = new Map<Service, Promise<ChannelPool>>();
   readonly #sockets = new Map<Service, Promise<string>>();
+  /** Failures of connection() after its own retries: a request that met one must not retry it
+   *  again, or a machine that is down would be tried retries² times before anyone hears of it. */
+  readonly #gaveUp = new WeakSet<object>();
 
   constructor(t: ResolvedTarget, opts: ConnectOptions) {
     this.name = t.name;
@@ -96,6 +99,10 @@ class SshHost implements Host {
           if (this.#closed) conn.close();
           return conn;
         })
+        .catch((err: unknown) => {
+          if (typeof err === 'object' && err !== null) this.#gaveUp.add(err);
+          throw err;
+        })
         .finally(() => {
           this.#connecting = null;
         });
@@ -112,22 +119,26 @@ class SshHost implements Host {
     const shown = commandArgv(argv, { sudo, ...env });
     const wire = remote ? commandArgv(argv, { sudo, ...env, remoteTimeoutMs: timeoutMs }) : shown;
     const started = Date.now();
-    // The slot first: a connection fetched before a long wait for a slot could be stale by then.
-    const release = await this.#sessions.acquire();
-    let result: ExecResult;
-    try {
-      const conn = await this.connection();
-      result = await runCommand(conn.client, this.name, wire, {
-        // The local deadline is a backstop behind timeout(1), which reports more precisely.
-        timeoutMs: remote ? timeoutMs + KILL_AFTER_MS + 5000 : timeoutMs,
-        ...(remote ? { remoteTimeoutMs: timeoutMs } : {}),
-        maxOutputBytes: opts.maxOutputBytes ?? this.#opts.maxOutputBytes ?? 16 * MiB,
-        shown: displayArgv(shown),
-        ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
-      });
-    } finally {
-      release();
-    }
+    const once = async (): Promise<ExecResult> => {
+      // The slot first: a connection fetched before a long wait for a slot could be stale by then.
+      const release = await this.#sessions.acquire();
+      try {
+        const conn = await this.connection();
+        return await runCommand(conn.client, this.name, wire, {
+          // The local deadline is a backstop behind timeout(1), which reports more precisely.
+          timeoutMs: remote ? timeoutMs + KILL_AFTER_MS + 5000 : timeoutMs,
+          ...(remote ? { remoteTimeoutMs: timeoutMs } : {}),
+          maxOutputBytes: opts.maxOutputBytes ?? this.#opts.maxOutputBytes ?? 16 * MiB,
+          shown: displayArgv(shown),
+          ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+        });
+      } finally {
+        release();
+      }
+    };
+    // Only a lost channel or connection is retried (an exit status is an answer), and only for a
+    // command that reads: one that writes may have run before its channel went.
+    const result = opts.idempotent ? await this.#retrying(once, {}) : await once();
     this.#log.debug('exec', { host: this.name, argv: displayArgv(shown), exitCode: result.exitCode, ms: Date.now() - started });
     if (opts.check !== false) checkResult(this.name, shown, result, this.#t.user, sudo);
     return result;
@@ -186,7 +197,7 @@ class SshHost implements Host {
     // As the SSH user, not via sudo: stream-local forwarding connects with that user's rights too.
     const res = await this.exec(
       ['sh', '-c', 'for p in "$@"; do if [ -S "$p" ]; then printf %s "$p"; exit 0; fi; done; exit 1', 'sh', ...candidates],
-      { sudo: false, check: false, timeoutMs: 30_000 },
+      { sudo: false, check: false, timeoutMs: 30_000, idempotent: true },
     );
     const path = res.stdout.toString('utf8');
     if (res.exitCode === 0 && path) return path;
@@ -212,9 +223,11 @@ class SshHost implements Host {
   #retrying<R>(fn: () => Promise<R>, extra: RetryOptions, override?: Partial<RetryPolicy> | false): Promise<R> {
     const policy = override ?? this.#opts.retry;
     if (policy === false) return fn();
+    const narrower = extra.shouldRetry;
     return withRetry(fn, {
       ...policy,
       ...extra,
+      shouldRetry: (err) => !this.#gaveUp.has(err as object) && (narrower ? narrower(err) : true),
       onRetry: (err, attempt, left) =>
         this.#log.warn('retrying after transient failure', { host: this.name, attempt, retriesLeft: left, error: (err as Error).message }),
     });

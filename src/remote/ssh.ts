@@ -164,6 +164,10 @@ async function handshake(
     if (algorithms) config.algorithms = { serverHostKey: algorithms };
     try {
       client.connect(config);
+      // Without it Nagle holds each small packet written behind one not yet acknowledged (an exec
+      // request right after its channel open, requests on parallel channels) for up to the peer's
+      // delayed ACK, 40 ms on Linux: the tool's round trips are many small packets.
+      client.setNoDelay(true);
     } catch (err) {
       fail(new Unreachable(t.name, `${t.name}: cannot start SSH connection: ${(err as Error).message}`, { cause: err }));
     }

@@ -5,7 +5,7 @@ import { RemoteCommandFailed } from '../remote/index.js';
 import type { HostFacts } from '../plan/live.js';
 import { parseDefaultRoute, parseHostname, parseIpAddr, parseSnapList } from './host-parse.js';
 
-const READ = { sudo: false, timeoutMs: 30_000 } as const;
+const READ = { sudo: false, timeoutMs: 30_000, idempotent: true } as const;
 
 const text = (b: Buffer): string => b.toString('utf8');
 

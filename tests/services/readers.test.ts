@@ -6,6 +6,7 @@ import { readLxd } from '../../src/services/lxd.js';
 import { readMicroCeph } from '../../src/services/microceph.js';
 import { readMicroOvn } from '../../src/services/microovn.js';
 import { FakeHost, notInitialized } from './fake-host.js';
+import { READ_RETRY } from '../../src/services/read.js';
 
 function freshLxd(h: FakeHost): void {
   h.answers.set('lxd /1.0', { api_extensions: ['clustering'], config: {}, environment: { server_clustered: false, server_name: 'node1', server_version: '5.21.3' } });
@@ -111,7 +112,7 @@ describe('MicroCeph and MicroOVN', () => {
     h.answers.set('microovn /core/1.0', { version: '24.03.2', ready: false });
     h.answers.set('microovn /core/1.0/cluster', new ApiError('node1', 'microovn', 'GET', '/core/1.0/cluster', 503, 'Daemon is shutting down'));
     await expect(readMicroOvn(h)).rejects.toThrow('Daemon is shutting down');
-    expect(h.requests('microovn').filter((c) => c.endsWith('/core/1.0/cluster'))).toHaveLength(3);
+    expect(h.requests('microovn').filter((c) => c.endsWith('/core/1.0/cluster'))).toHaveLength(READ_RETRY.retries + 1);
   });
 });
 
