@@ -1,0 +1,47 @@
+// How long the lab's daemons take over the slow operations during the bootstrap benchmark, and
+// which of them each step kind waits for. Scaled down from real sites (a real LXD join takes
+// seconds, a real OSD tens of seconds) so that 200 machines bootstrap in minutes, while still
+// dwarfing the per-request latency as on a real site.
+import type { StepKind } from '../src/plan/plan.js';
+import type { LabDurations } from '../src/lab/types.js';
+
+export const BENCH_DURATIONS: LabDurations = {
+  lxdBootstrap: 800,
+  lxdJoin: 600,
+  microBootstrap: 500,
+  microJoin: 400,
+  diskAdd: 300,
+  poolCreate: 300,
+  networkCreate: 200,
+};
+
+/**
+ * The lab duration each step kind triggers, from where the lab sleeps: lxd/cluster.ts (bootstrap),
+ * lxd/join.ts, micro/core-init.ts (bootstrap, join), micro/ceph-disks.ts (disk add), and the
+ * cluster-wide create of lxd/pools.ts and lxd/networks.ts (the per-member pending rows do not wait).
+ * Typed over StepKind: a new kind does not compile until it is placed here.
+ */
+export const STEP_DURATION: { [K in StepKind]: keyof LabDurations | null } = {
+  'microceph-bootstrap': 'microBootstrap',
+  'microceph-join': 'microJoin',
+  'microceph-disk': 'diskAdd',
+  'microceph-replication': null,
+  'microceph-config': null,
+  'microovn-bootstrap': 'microBootstrap',
+  'microovn-join': 'microJoin',
+  'lxd-server-config': null,
+  'lxd-bootstrap': 'lxdBootstrap',
+  'lxd-join': 'lxdJoin',
+  'lxd-pool-pending': null,
+  'lxd-pool': 'poolCreate',
+  'lxd-network-pending': null,
+  'lxd-network': 'networkCreate',
+  'lxd-profile': null,
+  'lxd-volume': null,
+};
+
+export function stepDurationMs(kind: string, durations: LabDurations): number {
+  const key = STEP_DURATION[kind as StepKind];
+  if (key === undefined) throw new Error(`no lab duration known for step kind ${JSON.stringify(kind)} (bench/durations.ts)`);
+  return key === null ? 0 : durations[key];
+}
