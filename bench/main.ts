@@ -6,10 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBootstrap } from './bootstrap.js';
-import { CALIBRATION_MACHINES, calibrateRoundTrips } from './calibrate.js';
+import { CALIBRATION_MACHINES, CALIBRATION_RUNS, calibrateRoundTrips } from './calibrate.js';
 import { BENCH_DURATIONS } from './durations.js';
 import { CONVERGED_GATHER, LAB_CHARGES, gatherRoundTrips } from './floor.js';
-import { startBenchLab } from './lab.js';
+import { startBenchLab, type BenchLab } from './lab.js';
 import { measureNoopPlan } from './noop-plan.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderReport } from './report.js';
@@ -24,8 +24,10 @@ const note = (line: string): void => { process.stderr.write(`bench: ${line}\n`);
 
 async function measureSize(machines: number, opts: BenchOptions, roundTrips: RoundTrips): Promise<SizeResult> {
   const result: SizeResult = { machines };
-  const lab = await startBenchLab(machines, { latencyMs: opts.latencyMs, durations: BENCH_DURATIONS });
+  let lab: BenchLab | undefined;
   try {
+    // Inside the try: a site too large for this machine (file descriptors, ports) is a finding too.
+    lab = await startBenchLab(machines, { latencyMs: opts.latencyMs, durations: BENCH_DURATIONS });
     note(`${machines} machines: bootstrap`);
     result.bootstrap = await measureBootstrap(lab, { durations: BENCH_DURATIONS, latencyMs: opts.latencyMs, roundTrips });
     note(`${machines} machines: bootstrap ${(result.bootstrap.wallMs / 1000).toFixed(1)} s; no-op plans`);
@@ -34,7 +36,7 @@ async function measureSize(machines: number, opts: BenchOptions, roundTrips: Rou
     result.error = err instanceof Error ? err.message : String(err);
     note(`${machines} machines: ${result.error}`);
   } finally {
-    await lab.stop();
+    await lab?.stop();
   }
   return result;
 }
@@ -48,10 +50,11 @@ async function main(): Promise<number> {
     return 64;
   }
   if (opts === 'help') { process.stdout.write(`${USAGE}\n`); return 0; }
-  note(`latency ${opts.latencyMs} ms, sizes ${opts.sizes.join(', ')}; calibrating step round trips on ${CALIBRATION_MACHINES} machines`);
+  note(`latency ${opts.latencyMs} ms, sizes ${opts.sizes.join(', ')}` +
+    (opts.latencyMs > 0 ? `; calibrating step round trips on ${CALIBRATION_MACHINES} machines` : ''));
   // Other work on the machine shows in every figure: its load before and after is part of the record.
   const loadBefore = loadavg();
-  const roundTrips = await calibrateRoundTrips(opts.latencyMs);
+  const roundTrips = await calibrateRoundTrips(opts.latencyMs, BENCH_DURATIONS);
   const sizes: SizeResult[] = [];
   for (const n of opts.sizes) sizes.push(await measureSize(n, opts, roundTrips));
   const targets = evaluateTargets(sizes);
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
     repeat: opts.repeat,
     durationsMs: BENCH_DURATIONS,
     floor: { roundTrips: gatherRoundTrips(CONVERGED_GATHER), charges: LAB_CHARGES, gather: CONVERGED_GATHER },
-    calibration: { machines: CALIBRATION_MACHINES, roundTripsByKind: roundTrips },
+    calibration: { machines: CALIBRATION_MACHINES, runs: CALIBRATION_RUNS, roundTripsByKind: roundTrips },
     sizes,
     targets,
   };

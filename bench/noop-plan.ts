@@ -26,7 +26,7 @@ export interface NoopPlanFigures {
   cpuMs: number;
   /** The tool's CPU time in the fastest `validate`: its share of cpuMs that is not reading machines. */
   localCpuMs: number;
-  /** The lab's CPU time during the fastest default run (same machine, other process). */
+  /** The lab's CPU time during the fastest default run (the bench process, on the same cores). */
   labCpuMs: number;
   maxRssMb: number;
   /** Requests + commands per machine in one plan. */

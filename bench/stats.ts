@@ -9,8 +9,6 @@ export function fastest(runs: readonly CliRun[]): CliRun {
 
 export const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
 
-export const round = (x: number, digits = 0): number => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
-
 /** Runs `fn` `times` times, one after the other. */
 export async function repeat<T>(times: number, fn: () => Promise<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,7 +1,7 @@
 // What one step weighs on the critical path: the lab durations it waits for, plus its own dependent
-// round trips times the latency. The round trips come from a calibration run (calibrate.ts): each
-// step alone, without durations, so that how long it took is its round trips times the latency
-// and a few milliseconds of computing. Pure.
+// round trips times the latency. The round trips come from calibration runs (calibrate.ts): every
+// step alone, with the same durations and latency, so that how long it took, less its durations,
+// is its round trips times the latency and a few milliseconds of computing. Pure.
 import type { LabDurations } from '../src/lab/types.js';
 import { stepDurationMs } from './durations.js';
 import type { StepSample } from './events.js';
@@ -13,21 +13,19 @@ export type RoundTrips = Record<string, number>;
 const TIMER_SLACK_MS = 2;
 
 /**
- * Each kind's median of whole round trips. Rounding down: what a step computes besides waiting is
- * far below one latency and is not a round trip; a step delayed by a busy machine is not either,
- * and the median keeps one such outlier from counting.
+ * Whole round trips of each kind's fastest step, once its durations are taken off. The fastest:
+ * a step slowed by a busy machine is not slower by round trips, and the critical path must not
+ * come out longer than the plan can take. Rounding down: what a step computes besides waiting is
+ * far below one latency. Taking the durations off a step that ran with them, rather than timing
+ * it without, keeps a request that waits out a duration (an LXD operation's /wait) from counting.
  */
-export function roundTripsByKind(samples: readonly StepSample[], latencyMs: number): RoundTrips {
+export function roundTripsByKind(samples: readonly StepSample[], latencyMs: number, durations: LabDurations): RoundTrips {
   if (!(latencyMs > 0)) throw new RangeError('round trips can only be counted with a latency above 0 ms');
-  const byKind = new Map<string, number[]>();
-  for (const s of samples) {
-    const n = Math.floor((s.elapsedMs + TIMER_SLACK_MS) / latencyMs);
-    byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), n]);
-  }
+  const fastest = new Map<string, number>();
+  for (const s of samples) fastest.set(s.kind, Math.min(s.elapsedMs, fastest.get(s.kind) ?? Infinity));
   const out: RoundTrips = {};
-  for (const [kind, ns] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
-    const sorted = [...ns].sort((a, b) => a - b);
-    out[kind] = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  for (const [kind, ms] of [...fastest].sort(([a], [b]) => a.localeCompare(b))) {
+    out[kind] = Math.max(0, Math.floor((ms - stepDurationMs(kind, durations) + TIMER_SLACK_MS) / latencyMs));
   }
   return out;
 }

@@ -33,14 +33,15 @@ test('a cycle or an unknown dependency is an error', () => {
   expect(() => criticalPath([step('a', ['nope'])], () => 1)).toThrow(/nope, which is not in the plan/);
 });
 
-test('round trips per kind: whole latencies, the median of the kind', () => {
+test('round trips per kind: the fastest step, its durations off, in whole latencies', () => {
   const samples = [
-    { address: 'j1', kind: 'lxd-join', elapsedMs: 262 }, { address: 'j2', kind: 'lxd-join', elapsedMs: 259 },
-    { address: 'j3', kind: 'lxd-join', elapsedMs: 400 }, { address: 'b', kind: 'lxd-bootstrap', elapsedMs: 119 },
+    { address: 'j1', kind: 'lxd-join', elapsedMs: 862 }, { address: 'j2', kind: 'lxd-join', elapsedMs: 859 },
+    { address: 'j3', kind: 'lxd-join', elapsedMs: 1400 }, { address: 'v', kind: 'lxd-volume', elapsedMs: 67 },
   ];
-  // 259 ms is 13 round trips of 20 ms whose timers fired a millisecond early.
-  expect(roundTripsByKind(samples, 20)).toEqual({ 'lxd-bootstrap': 6, 'lxd-join': 13 });
-  expect(() => roundTripsByKind(samples, 0)).toThrow(RangeError);
+  // 859 ms is the 600 ms join and 13 round trips of 20 ms whose timers fired a millisecond early.
+  expect(roundTripsByKind(samples, 20, BENCH_DURATIONS)).toEqual({ 'lxd-join': 13, 'lxd-volume': 3 });
+  expect(roundTripsByKind([{ address: 'j', kind: 'lxd-join', elapsedMs: 590 }], 20, BENCH_DURATIONS)).toEqual({ 'lxd-join': 0 });
+  expect(() => roundTripsByKind(samples, 0, BENCH_DURATIONS)).toThrow(RangeError);
 });
 
 test('a step weighs its lab durations plus its round trips times the latency', () => {
