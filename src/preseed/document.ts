@@ -1,6 +1,6 @@
 // YAML with positions kept: every later finding is reported at the line and column of the node it is
 // about. Pure: text in, value and a locator out.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
 import type { Finding, PathSegment } from './diagnostics.js';
 
 export interface Position {
@@ -21,9 +21,43 @@ export type ParseResult =
 /** Far above any real preseed (50 systems fit in ~20 KiB), far below what would hurt. */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Lists and mappings inside one another. A preseed needs 6 (the root, `systems`, a system, its
+ * `storage`, `ceph`, a disk); the YAML library composes nesting recursively and runs out of stack
+ * after several hundred levels, with nothing better to say than "Maximum call stack size exceeded".
+ */
+export const MAX_NESTING = 64;
+
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+/**
+ * parseAllDocuments, with the nesting checked as the parser goes: its stack holds the collections
+ * open at the current token, so a file nested too deeply is refused at the first collection past
+ * the limit, before the recursive composer sees it and after reading only that far (500,000 `[` are
+ * refused in a millisecond or two; building them took seconds and ~430 MB).
+ */
+function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] | { tooDeep: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  const tokens: CST.Token[] = [];
+  // Parser.parse() records where the first line starts; driving next() directly, that is ours to do.
+  lineCounter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    // Cheap for every token: the stack holds at most a document and a scalar besides collections.
+    if (parser.stack.length > MAX_NESTING) {
+      const open = parser.stack.filter((t) => COLLECTIONS.has(t.type));
+      const first = open[MAX_NESTING];
+      if (first && 'offset' in first) return { tooDeep: first.offset };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, strict: true });
+  return Array.from(composer.compose(tokens));
+}
+
 export function parseYaml(text: string): ParseResult {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const parsed = parseDocuments(text, lineCounter);
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -33,8 +67,11 @@ export function parseYaml(text: string): ParseResult {
     errors: [{ severity: 'error', path: [], message, ...(hint ? { hint } : {}), position: position(offset) }],
   });
 
-  // parseAllDocuments returns an EmptyStream (an empty array) for a file with no document at all.
-  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(parsed)) {
+    return fail(parsed.tooDeep, `the YAML is nested more than ${MAX_NESTING} levels deep; a preseed needs at most 6`,
+      'look for a `[` or `{` that is never closed, or for lists and mappings inside one another by mistake');
+  }
+  const list = parsed;
   if (list.length === 0) return fail(0, 'the file has no YAML document', 'write a preseed: a mapping with at least `systems:`');
   const errors = list.flatMap((d) => d.errors).map((e) => ({
     severity: 'error' as const,

@@ -1,11 +1,14 @@
 // The string formats of the schema, with Go's parsing rules (see net.ts), and how each is explained
 // when a value does not match.
 import { parseCidr, parseIp, parseRange, splitList } from './net.js';
+import { interfaceNameProblem } from './text.js';
 
 export interface FormatRule {
   validate: (value: string) => boolean;
   message: string;
   hint: string;
+  /** What is wrong with this value in particular, when one message cannot say it for every value. */
+  explain?: (value: string) => { message: string; hint: string } | null;
 }
 
 export const FORMATS: Record<string, FormatRule> = {
@@ -38,6 +41,12 @@ export const FORMATS: Record<string, FormatRule> = {
     validate: (v) => splitList(v).every((s) => parseIp(s) !== null),
     message: 'is not a comma-separated list of IP addresses',
     hint: 'write IP addresses separated by commas, e.g. 192.0.2.1,2001:db8::1',
+  },
+  'interface-name': {
+    validate: (v) => interfaceNameProblem(v) === null,
+    message: 'is not a valid interface name',
+    hint: 'write the name as `ip -br link` shows it on the machine, e.g. enp2s0',
+    explain: interfaceNameProblem,
   },
   hostname: {
     // ajv-formats checks hostnames; this entry only carries the explanation.

@@ -9,6 +9,7 @@ import { toDesiredState, type DesiredState, type PathContext } from './desired.j
 import { view } from './input.js';
 import { semanticFindings } from './rules.js';
 import { validateShape } from './schema.js';
+import { visible } from './text.js';
 
 /** A 50-system preseed with every key is ~25 KiB; anything near this limit is not a preseed. */
 export const MAX_PRESEED_BYTES = 1024 * 1024;
@@ -49,10 +50,14 @@ function lineCol(bytes: Uint8Array, offset: number): [number, number] {
   return [line, offset - start + 1];
 }
 
+// Messages quote values and keys from the file; written through `visible`, a hostile one is shown as
+// escapes instead of reordering or hiding the line it is printed on.
 function locateFindings(file: string, doc: ParsedDocument, findings: Finding[]): Diagnostic[] {
   return findings.map((f) => {
     const { line, column } = doc.locate(f.path, f.at);
-    return { severity: f.severity, file, path: formatPath(f.path), line, column, message: f.message, hint: f.hint ?? null };
+    return {
+      severity: f.severity, file, path: visible(formatPath(f.path)), line, column, message: visible(f.message), hint: f.hint ? visible(f.hint) : null,
+    };
   });
 }
 
@@ -62,7 +67,7 @@ export function loadPreseed(file: string, text: string, ctx: PathContext): LoadR
   if (!parsed.ok) {
     return {
       desired: null,
-      diagnostics: parsed.errors.map((e) => ({ severity: e.severity, file, path: '', ...e.position, message: e.message, hint: e.hint ?? null })),
+      diagnostics: parsed.errors.map((e) => ({ severity: e.severity, file, path: '', ...e.position, message: visible(e.message), hint: e.hint ?? null })),
     };
   }
   // ajv fills defaults into what it validates; the rules see the file as written, so that a finding

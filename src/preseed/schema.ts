@@ -8,6 +8,7 @@ import type { Finding, PathSegment } from './diagnostics.js';
 import { FORMATS } from './formats.js';
 import { isSecretValuePath } from './lxd-config.js';
 import { closestKey } from './suggest.js';
+import { findUnsafeCharacter, UNSAFE_SECRET, unsafeCharacterMessage, type TextKind } from './text.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export arrives wrapped.
 const Ajv2020 = _Ajv2020.default;
@@ -34,6 +35,14 @@ function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
     // Annotations of our own: which values are secret, and how to fix a value that does not match.
     ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
     ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+    // Which strings may not carry control, bidirectional-text or zero-width characters (text.ts).
+    ajv.addKeyword({
+      keyword: 'x-safe-text',
+      type: 'string',
+      schemaType: 'string',
+      metaSchema: { enum: ['line', 'text'] },
+      validate: (kind: TextKind, data: string) => findUnsafeCharacter(data, kind) === null,
+    });
     cached = { schema, validate: ajv.compile(schema) };
   }
   return cached;
@@ -47,7 +56,13 @@ export function validateShape(value: unknown): Finding[] {
   const { validate } = compiled();
   if (validate(value)) return [];
   // A propertyNames error only wraps the one that names the key (and carries its propertyName).
-  const findings = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => toFinding(e, value));
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames');
+  // Such a character usually breaks the value's pattern or format too, but it is the thing to fix,
+  // and the generic "not in the expected form" would hide it.
+  const unsafe = new Set(errors.filter((e) => e.keyword === 'x-safe-text').map((e) => e.instancePath));
+  const findings = errors
+    .filter((e) => !(unsafe.has(e.instancePath) && (e.keyword === 'pattern' || e.keyword === 'format')))
+    .map((e) => toFinding(e, value));
   return dedupe(findings);
 }
 
@@ -129,7 +144,18 @@ function toFinding(e: ErrorObject, root: unknown): Finding {
     case 'format': {
       const format = String((e.params as { format: string }).format);
       const rule = FORMATS[format];
-      return { severity: 'error', path, message: `${shown} ${rule?.message ?? `is not a valid ${format}`}`, hint: rule?.hint ?? schemaHint ?? '' };
+      const specific = !secret && typeof e.data === 'string' ? (rule?.explain?.(e.data) ?? null) : null;
+      return {
+        severity: 'error',
+        path,
+        message: `${shown} ${specific?.message ?? rule?.message ?? `is not a valid ${format}`}`,
+        hint: specific?.hint ?? rule?.hint ?? schemaHint ?? '',
+      };
+    }
+    case 'x-safe-text': {
+      const found = !secret && typeof e.data === 'string' ? findUnsafeCharacter(e.data, e.schema as TextKind) : null;
+      const { message, hint } = found ? unsafeCharacterMessage(found) : UNSAFE_SECRET;
+      return { severity: 'error', path, message: `${shown} ${message}`, hint };
     }
     case 'pattern':
       return withHint({ severity: 'error', path, message: `${shown} is not in the expected form` });

@@ -1,10 +1,12 @@
 // Injection: hostile strings in every preseed field that reaches a machine. System names and SSH
 // users must be rejected by validation (they end up in URLs, queries and login names). Disk paths
-// and uplink interface names pass validation when they have no whitespace (a disk or interface may
-// be called almost anything) and travel only inside JSON bodies: a lab whose machines really carry
-// those names is planned and applied, and its log must show the same commands and URL paths as a
-// plain site, well-formed, and each hostile value arriving byte for byte where it belongs. SSH host
-// and identity file are read on the operator's side and must never reach a shell there either.
+// and uplink interface names pass validation when they have no whitespace and no control,
+// bidirectional-text or zero-width character, and interface names when Linux allows them (a disk or
+// interface may be called almost anything else); they travel only inside JSON bodies: a lab whose
+// machines really carry those names is planned and applied, and its log must show the same commands
+// and URL paths as a plain site, well-formed, and each hostile value arriving byte for byte where it
+// belongs. SSH host and identity file are read on the operator's side and must never reach a shell
+// there either.
 import { existsSync, rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { defaultMachineSpec } from '../../src/lab/machines.js';
@@ -22,8 +24,15 @@ const HOSTILE = [
   'a\\b', 'a\u0000b', 'a\u202eb', '../../etc/passwd',
 ];
 const SPACED = ['a b', 'a\nb', 'a\tb', 'a\r\nrm -rf /'];
-/** Linux's own rule for interface names: at most 15 bytes, no '/', ':' or whitespace. */
-const IFACE_OK = (s: string) => Buffer.byteLength(s) <= 15 && !/[/:\s]/.test(s);
+/** Control, bidirectional-text and zero-width characters: refused in every value that reaches a machine. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/u;
+const DISK_OK = (s: string) => !UNSAFE.test(s);
+/** Linux's dev_valid_name() on the UTF-8 bytes (its isspace() counts 0xA0), and nothing UNSAFE. */
+const IFACE_OK = (s: string) => {
+  const bytes = Buffer.from(s, 'utf8');
+  return bytes.length >= 1 && bytes.length <= 15 && s !== '.' && s !== '..' && DISK_OK(s)
+    && !bytes.some((b) => [0x2f, 0x3a, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0].includes(b));
+};
 
 // ---- what validation must reject ------------------------------------------------------------
 
@@ -52,16 +61,30 @@ test.each(SPACED)('validation rejects %j in a disk path, an interface name and a
   expect(paths(validate((p) => { p.systems[0]!['ssh'] = { host: h }; }))).toContain('systems[0].ssh.host');
 });
 
-test('what passes validation: every hostile string as a disk path; as an interface name, those Linux allows', () => {
+test.each(HOSTILE.filter((h) => !DISK_OK(h)))('validation rejects %j in a disk path and an interface name, naming the character', (h) => {
+  const code = `U+${h.codePointAt(1)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const [edit, path] of [
+    [(p: Record<string, unknown>[]) => { p[0]!['storage'] = { local: { path: `/dev/disk/by-id/${h}` } }; }, 'systems[0].storage.local.path'],
+    [(p: Record<string, unknown>[]) => { p[1]!['storage'] = { ceph: [{ path: `/dev/${h}` }] }; }, 'systems[1].storage.ceph[0].path'],
+    [(p: Record<string, unknown>[]) => { for (const s of p) s['ovn_uplink_interface'] = h; }, 'systems[2].ovn_uplink_interface'],
+  ] as const) {
+    const found = errorsOf(validate((p) => edit(p.systems))).filter((d) => d.path === path);
+    expect(found).toEqual([expect.objectContaining({ message: expect.stringContaining(`contains ${code}`) })]);
+  }
+});
+
+test('what passes validation: a disk path without such characters; as an interface name, what Linux allows', () => {
   for (const h of HOSTILE) {
-    expect(paths(validate((p) => { p.systems.forEach((s, i) => { s['storage'] = { local: { path: `/dev/disk/by-id/${h}-${i}` } }; }); }))).toEqual([]);
+    const disks = paths(validate((p) => { p.systems.forEach((s, i) => { s['storage'] = { local: { path: `/dev/disk/by-id/${h}-${i}` } }; }); }));
+    expect(disks).toEqual(DISK_OK(h) ? [] : ['systems[0].storage.local.path', 'systems[1].storage.local.path', 'systems[2].storage.local.path']);
     const iface = paths(validate((p) => {
       for (const s of p.systems) s['ovn_uplink_interface'] = h;
       p['ovn'] = { ipv4_gateway: '192.0.2.1/24', ipv4_range: '192.0.2.100-192.0.2.200' };
     }));
-    // ".." is no valid Linux name either, but the preseed does not know it: the machine's facts do.
     expect(iface).toEqual(IFACE_OK(h) ? [] : ['systems[0].ovn_uplink_interface', 'systems[1].ovn_uplink_interface', 'systems[2].ovn_uplink_interface']);
   }
+  expect(errorsOf(validate((p) => { for (const s of p.systems) s['ovn_uplink_interface'] = '..'; })).map((d) => d.message))
+    .toContainEqual(expect.stringMatching(/Linux refuses "\." and "\.\."/));
 });
 
 // ---- what passes must arrive intact, and only where it belongs --------------------------------
@@ -128,15 +151,16 @@ afterEach(async () => {
   lab = undefined;
 });
 
-// Three machines a run, three disks and one uplink each: every hostile disk name within two runs,
-// every hostile interface name within five.
+// Three machines a run, three disks and one uplink each: every valid hostile disk name within two
+// runs, every valid hostile interface name within four.
+const DISKS = HOSTILE.filter(DISK_OK);
 const IFACES = HOSTILE.filter(IFACE_OK);
 const RUNS = Array.from({ length: Math.ceil(IFACES.length / 3) }, (_, r) => r);
 
 test.each(RUNS)('hostile disk and interface names, run %i: same commands and URLs as a plain site, values intact', async (r) => {
   const at = (list: string[], k: number) => list[k % list.length]!;
   const machines = [0, 1, 2].map((m) => hostileMachine(m + 1,
-    [0, 1, 2].map((d) => `${at(HOSTILE, r * 9 + m * 3 + d)}${m}${d}`), at(IFACES, r * 3 + m)));
+    [0, 1, 2].map((d) => `${at(DISKS, r * 9 + m * 3 + d)}${m}${d}`), at(IFACES, r * 3 + m)));
   lab = await startLab({ machines: machines.map((m) => m.spec), site: { logBodies: true } });
   const desired = desiredOf(sitePreseed(machines));
   const { report } = await planAndApply(lab, desired);
