@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROBE_ENV } from './probe.js';
 
-/** The CLI the package ships, next to this compiled file (dist/bench/bench/ → dist/cli/). */
-export const CLI_PATH = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+/** The CLI the package ships (this compiled file runs from build/bench/bench/; the CLI is in dist/cli/). */
+export const CLI_PATH = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 const PROBE_URL = new URL('./probe.js', import.meta.url).href;
 
 export interface CliRun {

@@ -1,15 +1,16 @@
 // A lab for one benchmark size: a LabSite in this process (so its counters are at hand) and the
 // files the CLI is pointed at, as `microcloud lab up` writes them: the client key and a site.yaml
 // naming every machine's SSH endpoint with its host key pinned.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderSiteYaml, sitePreseed } from '../src/lab/preseed.js';
+import { writeLabFiles } from '../src/lab/files.js';
 import { LabSite } from '../src/lab/site.js';
 import type { LabDurations } from '../src/lab/types.js';
 
-// From dist/bench/bench/, where this file runs, to the package's schemas/.
+// From build/bench/bench/, where this file runs, to the package's schemas/ (the copy of src/ built
+// next to it would look for them in build/bench/schemas/).
 const SCHEMA_PATH = fileURLToPath(new URL('../../../schemas/preseed.schema.json', import.meta.url));
 
 export interface BenchLab {
@@ -25,10 +26,7 @@ export interface BenchLab {
 export async function startBenchLab(nodes: number, opts: { latencyMs: number; durations?: LabDurations }): Promise<BenchLab> {
   const site = await LabSite.start({ nodes, latencyMs: opts.latencyMs, ...(opts.durations ? { durations: opts.durations } : {}) });
   const dir = mkdtempSync(join(tmpdir(), `microcloud-bench-${nodes}-`));
-  const file = join(dir, 'site.yaml');
-  writeFileSync(join(dir, 'id_ed25519'), site.clientKey.privateKey, { mode: 0o600 });
-  const preseed = sitePreseed(site.endpoints().map((e) => ({ ...e, spec: site.spec(e.name) })), { identityFile: 'id_ed25519' });
-  writeFileSync(file, renderSiteYaml(preseed, SCHEMA_PATH), { mode: 0o600 });
+  const file = writeLabFiles(dir, site, { schemaRef: SCHEMA_PATH }).siteFile;
   return {
     site, dir, file,
     roundTrips: () => site.requests().length + site.commands().length,

@@ -57,7 +57,7 @@ export async function execute<S extends ExecutableStep, H>(plan: { steps: readon
     const problem = validate(steps, opts);
     if (problem) throw new Error(problem);
     if (steps.length > 0 && opts.lock) {
-      await opts.lock.acquire((holder) => emit({ type: 'lock-waiting', holder }));
+      await opts.lock.acquire((holder) => emit({ type: 'lock-waiting', holder }), (message) => emit({ type: 'warning', message }));
       locked = true;
     }
     walk = await walkSteps(steps, {

@@ -1,7 +1,10 @@
 // The apply module's public surface.
 export { execute, DEFAULT_PARALLELISM, type ExecuteOptions } from './executor.js';
 export { STEP_RUNNERS, planRegistry } from './registry.js';
-export { LxdConfigLock, LockHeldError, forceUnlock, parseLock, describeHolder, LOCK_CONFIG_KEY, type RunLock, type LockInfo, type LxdLockOptions } from './lock.js';
+export {
+  LxdConfigLock, LockHeldError, forceUnlock, parseLock, describeHolder, describeTakeover, staleReason, localProcesses, LOCK_CONFIG_KEY,
+  type RunLock, type LockInfo, type LxdLockOptions, type LocalProcesses,
+} from './lock.js';
 export { fileJournal, memoryJournal, noJournal, inputsDigest, type Journal, type JournalRecord } from './journal.js';
 export {
   plainProgress, jsonProgress, terminalProgress, fanOut, silentProgress, formatElapsed, plainLine,

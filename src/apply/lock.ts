@@ -10,10 +10,17 @@
 // Taking it is a compare-and-swap: read /1.0 with its ETag, PATCH only the lock key with If-Match,
 // then read again and check the id is ours (LXD answers 412 when anything in the config moved in
 // between). Releasing PATCHes the key to "" (which unsets it), again only if it is still ours.
+//
+// A run that dies without releasing (kill -9, a crashed laptop) leaves the lock behind. Only one case
+// can be proved from here: the holder recorded this machine's host name and its process is gone, or
+// its pid now belongs to a process started at another time (procStart). Such a lock is taken over
+// with the same compare-and-swap, and the caller is told. A holder on another machine may be alive
+// for all we know: it still takes --force-unlock.
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { ApiError, isTransient, type Host } from '../remote/index.js';
 import { LOCK_CONFIG_KEY } from '../services/lxd-map.js';
+import { pidAlive, procStart } from './proc.js';
 import { formatElapsed } from './progress.js';
 import type { Clock } from './types.js';
 
@@ -29,21 +36,37 @@ export interface LockInfo {
   operation: string;
   /** ISO time it was taken. */
   time: string;
+  /** The holder's start time (proc.ts), so a reused pid is not taken for it; absent from older
+   *  versions' locks and where there is no /proc. */
+  procStart?: string;
 }
 
 /** What the executor needs of a lock; it knows nothing of where the lock lives. */
 export interface RunLock {
-  /** Resolves once held; throws LockHeldError after the timeout. */
-  acquire(onWait?: (holder: string) => void): Promise<void>;
+  /** Resolves once held; throws LockHeldError after the timeout. `onTakeover` gets a warning when
+   *  the lock was taken from a run that is provably dead. */
+  acquire(onWait?: (holder: string) => void, onTakeover?: (warning: string) => void): Promise<void>;
   release(): Promise<void>;
 }
 
 export class LockHeldError extends Error {
   override readonly name = 'LockHeldError';
-  constructor(readonly holder: LockInfo | null, readonly waitedMs: number, now: number, machine: string) {
+  /** `localHost`: this machine's host name, to say why the holder was not taken for dead. */
+  constructor(readonly holder: LockInfo | null, readonly waitedMs: number, now: number, machine: string, localHost = hostname()) {
     super(`the site is locked${holder ? ` by ${describeHolder(holder, now)}` : ''}; waited ${formatElapsed(waitedMs)} (--lock-timeout). ` +
-      `If that run is no longer alive, release the lock with --force-unlock (it is the LXD server config key ${LOCK_CONFIG_KEY} on ${machine}).`);
+      heldHint(holder, localHost, machine));
   }
+}
+
+function heldHint(holder: LockInfo | null, localHost: string, machine: string): string {
+  const release = `release the lock with --force-unlock (it is the LXD server config key ${LOCK_CONFIG_KEY} on ${machine})`;
+  if (holder?.host === localHost) {
+    return `Its process (pid ${holder.pid}) still runs on this machine; once it is gone, the next apply here takes the lock over. ` +
+      `If pid ${holder.pid} is not that run, ${release}.`;
+  }
+  const elsewhere = holder ? `It was taken on another machine (this is ${localHost}), so whether that run is alive cannot be checked from here; ` +
+    'a dead run on this machine would have been detected and its lock taken over. ' : '';
+  return `${elsewhere}If that run is no longer alive, ${release}.`;
 }
 
 export function describeHolder(h: LockInfo, now: number): string {
@@ -57,10 +80,43 @@ export function parseLock(value: string | undefined): LockInfo | null {
   try {
     const v = JSON.parse(value) as Partial<LockInfo>;
     if (typeof v.id === 'string') {
-      return { id: v.id, owner: String(v.owner ?? '?'), pid: Number(v.pid ?? 0), host: String(v.host ?? '?'), operation: String(v.operation ?? '?'), time: String(v.time ?? '?') };
+      return {
+        id: v.id, owner: String(v.owner ?? '?'), pid: Number(v.pid ?? 0), host: String(v.host ?? '?'), operation: String(v.operation ?? '?'), time: String(v.time ?? '?'),
+        ...(typeof v.procStart === 'string' ? { procStart: v.procStart } : {}),
+      };
     }
   } catch { /* a foreign value: shown as is below */ }
   return { id: '', owner: value, pid: 0, host: '?', operation: '?', time: '?' };
+}
+
+/** What this process can find out about processes on its own machine (proc.ts; fakes in tests). */
+export interface LocalProcesses {
+  host: string;
+  alive(pid: number): boolean;
+  /** null: cannot be read (no /proc, or the process just went). */
+  startTime(pid: number): string | null;
+}
+
+export const localProcesses = (): LocalProcesses => ({ host: hostname(), alive: pidAlive, startTime: procStart });
+
+/**
+ * Why `holder` is provably dead, or null when it may be alive. Only a holder on this machine can be
+ * judged; one without a start time (an older version's lock) by its pid alone.
+ */
+export function staleReason(holder: LockInfo, local: LocalProcesses): string | null {
+  // A foreign value (no id) or a pid that process.kill would read as a process group: not ours to judge.
+  if (!holder.id || holder.host !== local.host || !Number.isSafeInteger(holder.pid) || holder.pid <= 0) return null;
+  if (!local.alive(holder.pid)) return 'that process is no longer running';
+  if (holder.procStart === undefined) return null;
+  const now = local.startTime(holder.pid);
+  return now !== null && now !== holder.procStart
+    ? `that process is no longer running (pid ${holder.pid} is now another process, started at a different time)`
+    : null;
+}
+
+/** The warning for a lock taken from a dead run. */
+export function describeTakeover(holder: LockInfo, reason: string, now: number): string {
+  return `took over the lock of ${describeHolder(holder, now)}: ${reason}`;
 }
 
 export interface LxdLockOptions {
@@ -70,6 +126,8 @@ export interface LxdLockOptions {
   clock: Clock;
   /** Poll interval while waiting; default 1 s. */
   pollMs?: number;
+  /** Default: this machine (localProcesses()). */
+  local?: LocalProcesses;
 }
 
 interface ServerView { config: Record<string, string>; etag: string | undefined }
@@ -94,36 +152,49 @@ async function writeKey(host: Host, value: string, etag: string | undefined): Pr
 
 export class LxdConfigLock implements RunLock {
   readonly info: LockInfo;
+  readonly #local: LocalProcesses;
   #held = false;
 
   constructor(private readonly host: Host, private readonly opts: LxdLockOptions) {
+    this.#local = opts.local ?? localProcesses();
     let owner = 'unknown';
     try { owner = `${userInfo().username}@${hostname()}`; } catch { /* no passwd entry: keep "unknown" */ }
-    this.info = { id: randomUUID(), owner, pid: process.pid, host: hostname(), operation: opts.operation, time: '' };
+    const started = this.#local.startTime(process.pid);
+    this.info = {
+      id: randomUUID(), owner, pid: process.pid, host: this.#local.host, operation: opts.operation, time: '',
+      ...(started !== null ? { procStart: started } : {}),
+    };
   }
 
-  async acquire(onWait?: (holder: string) => void): Promise<void> {
+  async acquire(onWait?: (holder: string) => void, onTakeover?: (warning: string) => void): Promise<void> {
     const { clock } = this.opts;
     const start = clock.now();
     let told = false;
     let writes = 0;
+    // The dead run whose lock our last write replaced; told only once a read shows the lock is ours.
+    let replaced: { holder: LockInfo; reason: string } | null = null;
     for (;;) {
       const { config, etag } = await readServer(this.host);
       const holder = parseLock(config[LOCK_CONFIG_KEY]);
       if (holder?.id === this.info.id) {
         this.#held = true;
+        if (replaced) onTakeover?.(describeTakeover(replaced.holder, replaced.reason, clock.now()));
         return;
       }
-      if (!holder) {
+      // Without an ETag the write could not be conditional, and might replace a live run that took
+      // the lock after our read: no takeover then.
+      const reason = holder && etag ? staleReason(holder, this.#local) : null;
+      if (!holder || reason) {
         // A daemon that accepts the write but never shows it would make this spin: give up.
         if (++writes > 10) throw new Error(`the lock could not be taken: LXD on ${this.host.name} does not keep ${LOCK_CONFIG_KEY}`);
+        replaced = holder && reason ? { holder, reason } : null;
         this.info.time = new Date(clock.now()).toISOString();
         // Lost races (412, or another writer without If-Match) come round again and re-read.
         await writeKey(this.host, JSON.stringify(this.info), etag);
         continue;
       }
       const waited = clock.now() - start;
-      if (waited >= this.opts.timeoutMs) throw new LockHeldError(holder, waited, clock.now(), this.host.name);
+      if (waited >= this.opts.timeoutMs) throw new LockHeldError(holder, waited, clock.now(), this.host.name, this.#local.host);
       if (!told) onWait?.(describeHolder(holder, clock.now()));
       told = true;
       await clock.sleep(Math.min(this.opts.pollMs ?? 1000, this.opts.timeoutMs - waited));

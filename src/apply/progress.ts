@@ -8,6 +8,8 @@ export type StepOutcome = 'done' | 'skipped' | 'failed';
 export type ProgressEvent =
   | { type: 'run-started'; steps: number }
   | { type: 'lock-waiting'; holder: string }
+  /** Something the operator should know that does not stop the run, e.g. a dead run's lock taken over. */
+  | { type: 'warning'; message: string }
   | { type: 'step-started'; address: string; kind: string; machine: string }
   | { type: 'step-retry'; address: string; attempt: number; elapsedMs: number; error: string }
   | { type: 'step-done' | 'step-skipped'; address: string; elapsedMs: number; note?: string }
@@ -41,6 +43,7 @@ export function plainLine(e: ProgressEvent): string | null {
   switch (e.type) {
     case 'run-started': return `Applying ${e.steps} step${e.steps === 1 ? '' : 's'}`;
     case 'lock-waiting': return `Waiting for the lock held by ${e.holder}`;
+    case 'warning': return `warning: ${e.message}`;
     case 'step-started': return `${e.address}: started`;
     case 'step-retry': return `${e.address}: retrying (attempt ${e.attempt}) after ${e.error}`;
     case 'step-done': return `${e.address}: done (${formatElapsed(e.elapsedMs)})${e.note ? ` — ${e.note}` : ''}`;
@@ -80,6 +83,7 @@ export function terminalProgress(out: NodeJS.WritableStream): ProgressSink {
       switch (e.type) {
         case 'run-started': total = e.steps; summary(); break;
         case 'lock-waiting': line(`… waiting for the lock held by ${e.holder}`); break;
+        case 'warning': line(`warning: ${e.message}`); break;
         case 'step-started': running.add(e.address); summary(); break;
         case 'step-retry': line(`↻ ${e.address} retrying (attempt ${e.attempt}): ${e.error}`); break;
         case 'step-done': case 'step-skipped': case 'step-failed': {

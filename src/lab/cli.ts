@@ -15,10 +15,12 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { pidAlive, procStart } from '../apply/proc.js';
 import { EXIT } from '../cli/io.js';
 import { type SshKeyPair, generateEd25519, publicKeyOf } from './keys.js';
 import { MAX_DEFAULT_NODES } from './machines.js';
-import { PRESEED_SCHEMA_PATH, renderSiteYaml, sitePreseed } from './preseed.js';
+import { writeLabFiles } from './files.js';
+import { PRESEED_SCHEMA_PATH } from './preseed.js';
 import { LabSite } from './site.js';
 
 
@@ -143,27 +145,9 @@ function writeAtomic(path: string, text: string, mode = 0o644): void {
   renameSync(tmp, path);
 }
 
-function procStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether the lab recorded in `state` is still running (the same process, not a reused pid). */
 function running(state: LabState): boolean {
-  if (!alive(state.pid)) return false;
+  if (!pidAlive(state.pid)) return false;
   const now = procStart(state.pid);
   return now === null || state.procStart === null || now === state.procStart;
 }
@@ -230,7 +214,7 @@ async function foreground(opts: UpOptions, io: LabIo): Promise<number> {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= site.stop().finally(() => removeFiles(opts.dir, files)));
   try {
-    const state = writeLabFiles(site, opts, files);
+    const state = writeUpFiles(site, opts, files);
     io.stdout.write(describe(state, io));
     await untilSignalled();
   } finally {
@@ -240,16 +224,18 @@ async function foreground(opts: UpOptions, io: LabIo): Promise<number> {
   return EXIT.OK;
 }
 
-function writeLabFiles(site: LabSite, opts: UpOptions, files: string[]): LabState {
+/** Everything `up` leaves in DIR: site.yaml and the key (files.ts), known_hosts for OpenSSH, lab.json. */
+function writeUpFiles(site: LabSite, opts: UpOptions, files: string[]): LabState {
   const eps = site.endpoints();
-  const preseed = sitePreseed(eps.map((e) => ({ ...e, spec: site.spec(e.name) })), { identityFile: 'id_ed25519' });
   // Relative when the lab lives inside this package (the default .lab/), absolute otherwise.
   const inPackage = !relative(dirname(dirname(PRESEED_SCHEMA_PATH)), opts.dir).startsWith('..');
-  const schemaRef = inPackage ? relative(opts.dir, PRESEED_SCHEMA_PATH) : PRESEED_SCHEMA_PATH;
-  writeAtomic(join(opts.dir, 'site.yaml'), renderSiteYaml(preseed, schemaRef, [
-    `MicroCloud preseed for the lab started by \`microcloud lab up\` (${eps.length} machines, pid ${process.pid}).`,
-    'The ssh: keys say how to reach each machine; host keys are pinned.',
-  ]), 0o600);
+  const { siteFile, identityFile } = writeLabFiles(opts.dir, site, {
+    schemaRef: inPackage ? relative(opts.dir, PRESEED_SCHEMA_PATH) : PRESEED_SCHEMA_PATH,
+    header: [
+      `MicroCloud preseed for the lab started by \`microcloud lab up\` (${eps.length} machines, pid ${process.pid}).`,
+      'The ssh: keys say how to reach each machine; host keys are pinned.',
+    ],
+  });
   writeAtomic(join(opts.dir, 'known_hosts'), eps.map((e) => `[${e.host}]:${e.port} ${e.hostPublicKey}\n`).join(''));
   const state: LabState = {
     version: 1,
@@ -259,8 +245,8 @@ function writeLabFiles(site: LabSite, opts: UpOptions, files: string[]): LabStat
     startedAt: new Date().toISOString(),
     host: site.host,
     latencyMs: opts.latency,
-    siteFile: join(opts.dir, 'site.yaml'),
-    identityFile: join(opts.dir, 'id_ed25519'),
+    siteFile,
+    identityFile,
     knownHostsFile: join(opts.dir, 'known_hosts'),
     files,
     machines: eps.map((e) => ({ name: e.name, address: e.address, port: e.port, hostKey: e.hostKeyFingerprint, hostPublicKey: e.hostPublicKey })),
@@ -396,10 +382,10 @@ async function down(args: string[], io: LabIo): Promise<number> {
 async function exitedWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (!alive(pid)) return true;
+    if (!pidAlive(pid)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return !alive(pid);
+  return !pidAlive(pid);
 }
 
 // ---- status --------------------------------------------------------------------------------------

@@ -5,18 +5,10 @@ import { LxdWorld } from '../../src/lab/lxd/index.js';
 import { labContext } from './specs.js';
 import type { TestLabContext } from './specs.js';
 import type { LabDurations } from '../../src/lab/types.js';
+import type { Envelope } from '../../src/remote/envelope.js';
 
-export interface Envelope {
-  type: string;
-  status: string;
-  status_code: number;
-  operation: string;
-  error_code: number;
-  error: string;
-  metadata: any;
-}
-
-export interface Reply { status: number; headers: Record<string, string>; body: Envelope }
+/** The body is the wire envelope the client parses; metadata is left loose, each test knows its shape. */
+export interface Reply { status: number; headers: Record<string, string>; body: Envelope & { metadata: any } }
 
 export interface CallOptions { query?: Record<string, string>; headers?: Record<string, string>; raw?: string }
 
@@ -32,7 +24,7 @@ export class LxdClient {
     };
     const res: LabResponse = await this.world.handler(this.machine)(req);
     // Round-trip through JSON like the wire would.
-    return { status: res.status, headers: res.headers ?? {}, body: JSON.parse(JSON.stringify(res.body)) as Envelope };
+    return { status: res.status, headers: res.headers ?? {}, body: JSON.parse(JSON.stringify(res.body)) as Reply['body'] };
   }
 
   get(path: string, query?: Record<string, string>) { return this.call('GET', path, undefined, { query }); }

@@ -1,18 +1,10 @@
 // Drive a microcluster daemon's handler the way a client over its unix socket would: build the
 // LabRequest (method, path, query, raw JSON body) and read back status and envelope.
 import type { LabRequest, ServiceWorld } from '../../src/lab/types.js';
+import type { Envelope } from '../../src/remote/envelope.js';
 
-export interface Envelope {
-  type: 'sync' | 'async' | 'error';
-  status: string;
-  status_code: number;
-  operation: string;
-  error_code: number;
-  error: string;
-  metadata: any;
-}
-
-export interface Reply { status: number; body: Envelope; headers: Record<string, string> }
+/** The body is the wire envelope the client parses; metadata is left loose, each test knows its shape. */
+export interface Reply { status: number; body: Envelope & { metadata: any }; headers: Record<string, string> }
 
 /** A body: an object/array is JSON-encoded; a string is sent raw; undefined sends nothing. */
 export type Body = unknown;
@@ -28,7 +20,7 @@ export function request(method: string, pathAndQuery: string, body?: Body): LabR
 export async function call(world: ServiceWorld, machine: string, method: string, pathAndQuery: string, body?: Body): Promise<Reply> {
   const res = await world.handler(machine)(request(method, pathAndQuery, body));
   // Round-trip through JSON, as the bytes on the socket would.
-  return { status: res.status, body: JSON.parse(JSON.stringify(res.body)) as Envelope, headers: res.headers ?? {} };
+  return { status: res.status, body: JSON.parse(JSON.stringify(res.body)) as Reply['body'], headers: res.headers ?? {} };
 }
 
 /** Expect an error envelope with this HTTP status and exact message. */

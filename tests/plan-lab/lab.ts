@@ -1,14 +1,15 @@
 // An in-process lab for the plan tests: a LabSite, and the files `microcloud lab up` would write
 // next to it (the client key and a site.yaml with every machine's SSH endpoint and pinned host key),
 // plus `plan` run in this process with its output captured.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planCommand, type PlanCommandOptions } from '../../src/cli/plan.js';
 import { collect } from '../helpers/cli.js';
 import type { CommandContext } from '../../src/cli/io.js';
 import { createLogger, SecretRegistry } from '../../src/cli/log.js';
-import { PRESEED_SCHEMA_PATH, renderSiteYaml, sitePreseed } from '../../src/lab/preseed.js';
+import { writeLabFiles } from '../../src/lab/files.js';
+import { PRESEED_SCHEMA_PATH } from '../../src/lab/preseed.js';
 import { LabSite, type LabSiteOptions } from '../../src/lab/site.js';
 
 export const PASSPHRASE = 'lab-Plan-Passphrase-7f3a9c';
@@ -32,13 +33,9 @@ export async function startLab(options: LabSiteOptions = {}): Promise<PlanLab> {
   const site = await LabSite.start(options);
   const dir = mkdtempSync(join(tmpdir(), 'plan-lab-'));
   try {
-    writeFileSync(join(dir, 'id_ed25519'), site.clientKey.privateKey, { mode: 0o600 });
-    const preseed = sitePreseed(site.endpoints().map((e) => ({ ...e, spec: site.spec(e.name) })),
-      { identityFile: 'id_ed25519', sessionPassphrase: PASSPHRASE });
-    const file = join(dir, 'site.yaml');
-    const lab: PlanLab = {
-      site, dir, file, preseed,
-      write: () => writeFileSync(file, renderSiteYaml(preseed, PRESEED_SCHEMA_PATH, ['plan-lab']), { mode: 0o600 }),
+    const { siteFile, preseed, write } = writeLabFiles(dir, site, { schemaRef: PRESEED_SCHEMA_PATH, header: ['plan-lab'], sessionPassphrase: PASSPHRASE });
+    return {
+      site, dir, file: siteFile, preseed, write,
       stop: async () => {
         try {
           await site.stop();
@@ -47,8 +44,6 @@ export async function startLab(options: LabSiteOptions = {}): Promise<PlanLab> {
         }
       },
     };
-    lab.write();
-    return lab;
   } catch (err) {
     await site.stop();
     rmSync(dir, { recursive: true, force: true });
