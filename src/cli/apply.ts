@@ -83,7 +83,8 @@ export async function applyPlan(plan: Plan, hosts: Hosts, opts: ApplyPlanOptions
 export interface ApplyCommandOptions {
   autoApprove: boolean;
   json: boolean;
-  parallelism: number;
+  /** --parallelism: machines read and steps run at once; undefined: each stage's own default. */
+  parallelism: number | undefined;
   lockTimeoutMs: number;
   trustOnFirstUse: boolean;
   journal?: string;

@@ -3,7 +3,6 @@
 // Exit codes: 0 success (no changes, or changes without --detailed-exitcode), 1 error (invalid
 // file, unreachable machine, failed preflight), 2 changes (--detailed-exitcode only).
 import { resolve } from 'node:path';
-import { DEFAULT_PARALLELISM } from '../plan/gather.js';
 import { hasErrorFindings, renderPlanText } from '../plan/index.js';
 import { renderSavedPlan, savedPlan, writePlanFile } from '../plan/saved-plan.js';
 import { secretsOf } from '../preseed/desired.js';
@@ -14,13 +13,17 @@ export interface PlanCommandOptions {
   json: boolean;
   out?: string;
   detailedExitcode: boolean;
-  parallelism: number;
+  /** --parallelism; undefined: each stage's own default. */
+  parallelism: number | undefined;
   trustOnFirstUse: boolean;
 }
 
-/** `--parallelism N`: a whole number from 1 to 1000; default DEFAULT_PARALLELISM. */
-export function parallelismOption(value: string | boolean | undefined, command = 'plan'): number {
-  if (value === undefined) return DEFAULT_PARALLELISM;
+/**
+ * `--parallelism N`: a whole number from 1 to 1000. Unset (undefined), reads and steps each keep
+ * their own default (DEFAULT_READ_PARALLELISM machines read at once, DEFAULT_PARALLELISM steps).
+ */
+export function parallelismOption(value: string | boolean | undefined, command = 'plan'): number | undefined {
+  if (value === undefined) return undefined;
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > 1000) {
     throw new UsageError(`--parallelism must be a whole number from 1 to 1000, not ${JSON.stringify(value)}`, command);

@@ -56,14 +56,14 @@ export interface PlannedSite {
   replan(): Promise<Plan>;
 }
 
-export async function planSite(ctx: CommandContext, site: LoadedSite, opts: { parallelism: number; trustOnFirstUse: boolean }): Promise<PlannedSite> {
+export async function planSite(ctx: CommandContext, site: LoadedSite, opts: { parallelism: number | undefined; trustOnFirstUse: boolean }): Promise<PlannedSite> {
   const { desired } = site;
   const pathCtx = { baseDir: dirname(site.path), homeDir: ctx.io.env['HOME'] || homedir() };
   const targets = siteTargets(desired, desired.mode === 'add' ? initiatorEndpoint(site.text, desired, pathCtx) : null);
   ctx.log.debug('gathering', { machines: targets.map((t) => t.key), parallelism: opts.parallelism });
   const started = Date.now();
   const gathered = await gather(targets, {
-    parallelism: opts.parallelism,
+    ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
     connect: { ...READ_CONNECT, trustOnFirstUse: opts.trustOnFirstUse, logger: ctx.log },
   });
   const unreachable = Object.entries(gathered.live.machines).filter(([, m]) => !m.reachable).map(([k]) => k);

@@ -18,7 +18,7 @@ async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
   }
 }
 
-export async function statusCommand(ctx: CommandContext, file: string, opts: { json: boolean; parallelism: number; trustOnFirstUse: boolean }): Promise<number> {
+export async function statusCommand(ctx: CommandContext, file: string, opts: { json: boolean; parallelism: number | undefined; trustOnFirstUse: boolean }): Promise<number> {
   const { io } = ctx;
   const site = await loadSite(ctx, file, opts.json);
   if (!site) return EXIT.ERROR;

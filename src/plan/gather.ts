@@ -16,7 +16,7 @@ import { mapLimit } from './limit.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
-  /** How many machines are connected to and read at once (default 10). */
+  /** How many machines are connected to and read at once (default DEFAULT_READ_PARALLELISM). */
   parallelism?: number;
   connect?: ConnectOptions;
   /** Replaces the remote layer's connect (tests). */
@@ -31,7 +31,14 @@ export interface Gathered {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PARALLELISM = 10;
+/**
+ * Machines read at once unless --parallelism says otherwise. Reading costs a machine one SSH
+ * connection and a few GETs, so the bound protects the operator's side (sockets, CPU), not the
+ * site: reading every machine of a 50-machine site at once is what puts a no-op plan near one
+ * machine's round trips (docs/performance.md). Steps that change machines keep their own, lower
+ * default (src/apply/executor.ts).
+ */
+export const DEFAULT_READ_PARALLELISM = 64;
 
 /** One machine's facts, over an open connection. Throws when anything cannot be read. */
 export async function readMachine(host: Host): Promise<ReachableMachine> {
@@ -68,7 +75,7 @@ async function readOrReason(key: string, host: Host): Promise<MachineLive> {
  * Reads the site again over connections that are already open (apply's check that a run converged).
  * A key without a connection is unreachable.
  */
-export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_PARALLELISM): Promise<LiveState> {
+export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_READ_PARALLELISM): Promise<LiveState> {
   const results = await mapLimit(keys, parallelism, async (key): Promise<MachineLive> => {
     const host = hosts.get(key);
     return host ? readOrReason(key, host) : { reachable: false, reason: 'not connected' };
@@ -80,7 +87,7 @@ export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonl
 export async function gather(targets: readonly MachineTarget[], opts: GatherOptions = {}): Promise<Gathered> {
   const open = opts.connectFn ?? connectHost;
   const opened: (Host | undefined)[] = new Array<Host | undefined>(targets.length);
-  const results = await mapLimit(targets.map((t, i) => ({ ...t, i })), opts.parallelism ?? DEFAULT_PARALLELISM, async ({ key, target, i }): Promise<MachineLive> => {
+  const results = await mapLimit(targets.map((t, i) => ({ ...t, i })), opts.parallelism ?? DEFAULT_READ_PARALLELISM, async ({ key, target, i }): Promise<MachineLive> => {
     let host: Host;
     try {
       host = await open(target, opts.connect);

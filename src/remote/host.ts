@@ -71,6 +71,7 @@ class SshHost implements Host {
   #closed = false;
   readonly #pools = new Map<Service, Promise<ChannelPool>>();
   readonly #sockets = new Map<Service, Promise<string>>();
+  #probing: Promise<ReadonlySet<string>> | null = null;
   /** Failures of connection() after its own retries: a request that met one must not retry it
    *  again, or a machine that is down would be tried retries² times before anyone hears of it. */
   readonly #gaveUp = new WeakSet<object>();
@@ -180,7 +181,7 @@ class SshHost implements Host {
   }
 
   socketPath(service: Service): Promise<string> {
-    const override = this.#t.socketPaths?.[service] ?? this.#opts.socketPaths?.[service];
+    const override = this.#override(service);
     if (override) return Promise.resolve(override);
     let found = this.#sockets.get(service);
     if (!found) {
@@ -192,18 +193,40 @@ class SshHost implements Host {
     return found;
   }
 
+  #override(service: Service): string | undefined {
+    return this.#t.socketPaths?.[service] ?? this.#opts.socketPaths?.[service];
+  }
+
+  #candidates(service: Service): readonly string[] {
+    return this.#opts.socketCandidates?.[service] ?? SOCKET_CANDIDATES[service];
+  }
+
   async #detect(service: Service): Promise<string> {
-    const candidates = this.#opts.socketCandidates?.[service] ?? SOCKET_CANDIDATES[service];
-    // As the SSH user, not via sudo: stream-local forwarding connects with that user's rights too.
-    const res = await this.exec(
-      ['sh', '-c', 'for p in "$@"; do if [ -S "$p" ]; then printf %s "$p"; exit 0; fi; done; exit 1', 'sh', ...candidates],
-      { sudo: false, check: false, timeoutMs: 30_000, idempotent: true },
-    );
-    const path = res.stdout.toString('utf8');
-    if (res.exitCode === 0 && path) return path;
+    const candidates = this.#candidates(service);
+    const present = await this.#probe();
+    const path = candidates.find((c) => present.has(c));
+    if (path) return path;
     throw new Unreachable(this.name,
       `${this.name}: no ${service} socket found (looked for ${candidates.join(', ')}). Is ${service} installed and ` +
         'running? A different path can be given in the machine\'s socket_paths.', { code: 'ENOENT', transient: false });
+  }
+
+  /**
+   * Which candidate sockets of every service exist, in one command: the readers of the three daemons
+   * ask at the same moment, and one probe costs the machine one session instead of three.
+   */
+  #probe(): Promise<ReadonlySet<string>> {
+    if (!this.#probing) {
+      const all = [...new Set((Object.keys(SOCKET_CANDIDATES) as Service[])
+        .filter((s) => !this.#override(s)).flatMap((s) => this.#candidates(s)))];
+      // As the SSH user, not via sudo: stream-local forwarding connects with that user's rights too.
+      this.#probing = this.exec(
+        ['sh', '-c', 'for p in "$@"; do if [ -S "$p" ]; then printf \'%s\\n\' "$p"; fi; done', 'sh', ...all],
+        { sudo: false, timeoutMs: 30_000, idempotent: true },
+      ).then((res) => new Set(res.stdout.toString('utf8').split('\n').filter((l) => all.includes(l))))
+        .finally(() => { this.#probing = null; });
+    }
+    return this.#probing;
   }
 
   #pool(service: Service): Promise<ChannelPool> {

@@ -1,6 +1,6 @@
 // gather without a network: scripted hosts through connectFn. Failing machines become reasons, the
 // others are read; connections are kept in target order and closed once.
-import { gather } from '../../src/plan/gather.js';
+import { DEFAULT_READ_PARALLELISM, gather } from '../../src/plan/gather.js';
 import { HostKeyMismatch, type Host, type SshTarget } from '../../src/remote/index.js';
 import { FakeHost } from '../services/fake-host.js';
 
@@ -45,7 +45,29 @@ test('connect failures and read failures become reasons; the rest is read; hosts
   expect(closed.sort()).toEqual(['a', 'c']);
 });
 
+async function peakConnects(machines: number, parallelism?: number): Promise<number> {
+  let running = 0;
+  let peak = 0;
+  const connectFn = async (t: SshTarget): Promise<Host> => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((r) => setTimeout(r, 10));
+    running--;
+    throw new Error(`${t.name}: refused`);
+  };
+  const targets = Array.from({ length: machines }, (_, i) => ({ key: `m${i}`, target: { name: `m${i}`, host: `m${i}` } }));
+  await gather(targets, { connectFn, ...(parallelism !== undefined ? { parallelism } : {}) });
+  return peak;
+}
+
+test('without --parallelism, up to 64 machines are read at once: a 50-machine site in one wave', async () => {
+  expect(DEFAULT_READ_PARALLELISM).toBe(64);
+  expect(await peakConnects(50)).toBe(50);
+  expect(await peakConnects(70)).toBe(64);
+});
+
 test('--parallelism bounds how many machines are connected and read at once', async () => {
+  expect(await peakConnects(7, 1)).toBe(1);
   let running = 0;
   let peak = 0;
   const connectFn = async (t: SshTarget): Promise<Host> => {

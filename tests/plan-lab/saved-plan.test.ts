@@ -40,8 +40,8 @@ test('written 0600 (even over a file that was world-readable), atomically, leavi
   expect(readdirSync(dir)).toEqual(['site.plan']);
 });
 
-test('--parallelism: 1 to 1000, default 10', () => {
-  expect(parallelismOption(undefined)).toBe(10);
+test('--parallelism: 1 to 1000; unset, each stage keeps its own default', () => {
+  expect(parallelismOption(undefined)).toBeUndefined();
   expect(parallelismOption('1')).toBe(1);
   expect(parallelismOption('250')).toBe(250);
   for (const bad of ['0', '-3', '1.5', 'ten', '', '1001', true]) expect(() => parallelismOption(bad)).toThrow(UsageError);
