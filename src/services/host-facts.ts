@@ -1,38 +1,71 @@
-// Reading a machine's host facts: four read-only commands, run side by side on the one connection.
-// None needs root, so none goes through sudo.
+// Reading a machine's host facts: four read-only commands, run by one shell on the machine so that
+// they cost one session, not four (a session is a channel, an exec request and a process on both
+// ends: more than the commands themselves). Each command's output is framed by a marker line with
+// its exit status, so each is judged as if it had run alone. None needs root, so none goes through
+// sudo. The script is a constant: nothing from the preseed reaches it.
 import type { Host } from '../remote/index.js';
 import { RemoteCommandFailed } from '../remote/index.js';
 import type { HostFacts } from '../plan/live.js';
-import { parseDefaultRoute, parseHostname, parseIpAddr, parseSnapList } from './host-parse.js';
+import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr, parseSnapList } from './host-parse.js';
 
-const READ = { sudo: false, timeoutMs: 30_000, idempotent: true } as const;
+const READ = { sudo: false, timeoutMs: 30_000, idempotent: true, check: false } as const;
 
-const text = (b: Buffer): string => b.toString('utf8');
+export const FACT_COMMANDS = [
+  ['hostname'],
+  ['ip', '-d', '-j', 'address', 'show'],
+  ['ip', '-4', '-j', 'route', 'show', 'default'],
+  ['snap', 'list'],
+] as const;
 
-/** `snap list`, or no snaps where snapd is missing (Debian's LXD is a deb). */
-async function snaps(host: Host): Promise<HostFacts['snaps']> {
-  const argv = ['snap', 'list'];
-  const r = await host.exec(argv, { ...READ, check: false });
-  if (r.exitCode === 0) return parseSnapList(text(r.stdout));
-  if (r.exitCode === 127) return [];
-  throw new RemoteCommandFailed(host.name, argv.join(' '), r.exitCode, r.signal, text(r.stderr).slice(-2000));
+const MARK = '@@microcloud-apply@@';
+
+/** `sh -c` script: each command between a start line and an end line carrying its exit status. */
+export const FACTS_SCRIPT = FACT_COMMANDS.map((argv) =>
+  `printf '%s\\n' '${MARK} ${argv.join(' ')}'; ${argv.join(' ')}; printf '\\n${MARK} %s\\n' "$?"`).join('\n');
+
+interface Section { stdout: string; exitCode: number }
+
+/** Splits the script's output into each command's stdout and exit status. Pure. */
+export function splitSections(out: string): Section[] {
+  const sections: Section[] = [];
+  let pos = 0;
+  for (const argv of FACT_COMMANDS) {
+    const start = `${MARK} ${argv.join(' ')}\n`;
+    const at = out.indexOf(start, pos);
+    const bodyStart = at + start.length;
+    const end = at < 0 ? -1 : out.indexOf(`\n${MARK} `, bodyStart);
+    const lineEnd = end < 0 ? -1 : out.indexOf('\n', end + 1);
+    const exitCode = lineEnd < 0 ? NaN : Number(out.slice(end + MARK.length + 2, lineEnd));
+    if (!Number.isInteger(exitCode)) {
+      throw new HostOutputError(`the host facts script stopped before \`${argv.join(' ')}\` finished (output ends: ${JSON.stringify(out.slice(-120))})`);
+    }
+    sections.push({ stdout: out.slice(bodyStart, end), exitCode });
+    pos = lineEnd + 1;
+  }
+  return sections;
 }
 
 /**
  * Hostname, interfaces with addresses and state, the IPv4 default route and the installed snaps.
  * Interface kinds come from `ip -d`; gather refines them with LXD's view where `ip` says none.
+ * A machine without snapd (Debian's LXD is a deb) has no snaps: `snap` is not found (127).
  */
 export async function readHostFacts(host: Host): Promise<HostFacts> {
-  const [hostname, addrs, route, installed] = await Promise.all([
-    host.exec(['hostname'], READ),
-    host.exec(['ip', '-d', '-j', 'address', 'show'], READ),
-    host.exec(['ip', '-4', '-j', 'route', 'show', 'default'], READ),
-    snaps(host),
-  ]);
+  const r = await host.exec(['sh', '-c', FACTS_SCRIPT], READ);
+  const stderr = r.stderr.toString('utf8');
+  if (r.exitCode !== 0) {
+    throw new RemoteCommandFailed(host.name, 'sh -c <host facts>', r.exitCode, r.signal, stderr.slice(-2000));
+  }
+  const [hostname, addrs, route, snaps] = splitSections(r.stdout.toString('utf8')).map((s, i) => {
+    const argv = FACT_COMMANDS[i]!;
+    if (s.exitCode === 0 || (argv[0] === 'snap' && s.exitCode === 127)) return s;
+    // The script's stderr is every command's; the failing one wrote its own there.
+    throw new RemoteCommandFailed(host.name, argv.join(' '), s.exitCode, null, stderr.slice(-2000));
+  }) as [Section, Section, Section, Section];
   return {
-    hostname: parseHostname(text(hostname.stdout)),
-    interfaces: parseIpAddr(text(addrs.stdout)),
-    defaultRoute: parseDefaultRoute(text(route.stdout)),
-    snaps: installed,
+    hostname: parseHostname(hostname.stdout),
+    interfaces: parseIpAddr(addrs.stdout),
+    defaultRoute: parseDefaultRoute(route.stdout),
+    snaps: snaps.exitCode === 127 ? [] : parseSnapList(snaps.stdout),
   };
 }

@@ -1,7 +1,7 @@
 // The readers against a scripted Host: which requests each makes, in what state, and how "not
 // installed" and "not initialized" become facts while other failures stay errors.
 import { ApiError } from '../../src/remote/index.js';
-import { readHostFacts } from '../../src/services/host-facts.js';
+import { FACT_COMMANDS, FACTS_SCRIPT, readHostFacts, splitSections } from '../../src/services/host-facts.js';
 import { readLxd } from '../../src/services/lxd.js';
 import { readMicroCeph } from '../../src/services/microceph.js';
 import { readMicroOvn } from '../../src/services/microovn.js';
@@ -117,7 +117,7 @@ describe('MicroCeph and MicroOVN', () => {
 });
 
 describe('host facts', () => {
-  test('four commands, none through sudo; a machine without snapd has no snaps', async () => {
+  test('four commands in one session, not through sudo; a machine without snapd has no snaps', async () => {
     const h = new FakeHost();
     h.commands.set('hostname', 'node1\n');
     h.commands.set('ip -d -j address show', '[{"ifname":"eth0","flags":["UP"],"link_type":"ether","addr_info":[{"family":"inet","local":"10.0.0.11","prefixlen":24}]}]');
@@ -126,8 +126,10 @@ describe('host facts', () => {
       hostname: 'node1', interfaces: [{ name: 'eth0', kind: 'physical', state: 'up', addresses: ['10.0.0.11/24'] }],
       defaultRoute: { gateway: '10.0.0.1', dev: 'eth0' }, snaps: [],
     });
-    expect(h.calls).toEqual(['exec hostname', 'exec ip -d -j address show', 'exec ip -4 -j route show default', 'exec snap list']);
-    expect(h.sudo).toEqual([false, false, false, false]);
+    expect(h.calls).toEqual([`exec sh -c ${FACTS_SCRIPT}`]);
+    // No `snap` on this machine: the shell does not find it (127), which means no snaps.
+    expect(h.scripted).toEqual(['hostname', 'ip -d -j address show', 'ip -4 -j route show default']);
+    expect(h.sudo).toEqual([false]);
   });
 
   test('a failing snap list is an error naming the command', async () => {
@@ -137,5 +139,19 @@ describe('host facts', () => {
     h.commands.set('ip -4 -j route show default', '[]');
     h.commands.set('snap list', { exitCode: 1, stderr: Buffer.from('error: cannot communicate with server: timeout exceeded\n') });
     await expect(readHostFacts(h)).rejects.toThrow('node1: command `snap list` exited with status 1: error: cannot communicate with server');
+  });
+
+  test('each command is judged on its own exit status; output that looks like a marker elsewhere is kept', async () => {
+    const h = new FakeHost();
+    h.commands.set('hostname', 'node1\n');
+    h.commands.set('ip -d -j address show', '[]');
+    h.commands.set('ip -4 -j route show default', { exitCode: 1, stdout: Buffer.from(''), stderr: Buffer.from('Error: ipv4: FIB table does not exist.\n') });
+    h.commands.set('snap list', 'Name  Version  Rev  Tracking  Publisher  Notes\n');
+    await expect(readHostFacts(h)).rejects.toThrow('node1: command `ip -4 -j route show default` exited with status 1: Error: ipv4: FIB table does not exist.');
+    expect(() => splitSections('@@microcloud-apply@@ hostname\nnode1\n')).toThrow('the host facts script stopped before `hostname` finished');
+    const whole = FACT_COMMANDS.map((a, i) => `@@microcloud-apply@@ ${a.join(' ')}\n${i === 0 ? 'a @@microcloud-apply@@ b' : ''}\n@@microcloud-apply@@ ${i}\n`).join('');
+    expect(splitSections(whole)).toEqual([
+      { stdout: 'a @@microcloud-apply@@ b', exitCode: 0 }, { stdout: '', exitCode: 1 }, { stdout: '', exitCode: 2 }, { stdout: '', exitCode: 3 },
+    ]);
   });
 });
