@@ -125,6 +125,15 @@ mon_allow_pool_size_one = true
 mon_allow_pool_delete = true
 mon_warn_on_pool_no_redundancy = false
 auth_allow_insecure_global_id_reclaim = false
+# Health warnings that depend on the machine running the lab, not on the site the tests build:
+# the machine's free disk (MON_DISK_LOW below 30 % by default, MON_DISK_CRIT stops the mon below
+# 5 %), and a slow or busy CI machine (SLOW_OPS after 30 s, OSD_SLOW_PING_TIME_* after 1 s of
+# heartbeat latency). One mon here, so no clock skew. The site's own faults (an OSD down, PGs not
+# clean, a member offline) still show.
+mon_data_avail_warn = 1
+mon_data_avail_crit = 0
+osd_op_complaint_time = 600
+mon_warn_on_slow_ping_time = 30000
 [mon]
 mon_data = $C/mon/\$id
 keyring = $C/mon/\$id/keyring

@@ -1,16 +1,13 @@
 // exec over a real sshd and a real /bin/sh: exit codes, stdin, timeouts, output caps, the quoting
 // round trip of hostile arguments (bytes compared exactly), secrets, and the sudo -n path.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { connect, type Host } from '../../src/remote/host.js';
 import { RemoteCommandFailed, RemoteTimeout } from '../../src/remote/errors.js';
 import { secret, type Arg } from '../../src/remote/quote.js';
 import { useSshd } from '../helpers/sshd.js';
+import { createSudoUser, requireSudo, sudoTest, sudoUnavailable, type SudoUser } from '../helpers/sudo-user.js';
 
-const run = promisify(execFile);
 const sshd = useSshd();
 let host: Host;
 
@@ -223,49 +220,39 @@ describe('secrets', () => {
   });
 });
 
-// The sudo -n path needs root (to create a user and a sudoers entry) and sudo installed.
-const canTestSudo = process.getuid?.() === 0 && existsSync('/usr/bin/sudo') && existsSync('/usr/sbin/useradd');
-const sudoReason = canTestSudo ? '' : 'needs root, sudo and useradd; install sudo and run as root to exercise it';
-
+// The sudo -n path, with a real system user and a real sudoers entry (tests/helpers/sudo-user.ts:
+// fails when this machine cannot create them, unless MICROCLOUD_TEST_SKIP_SUDO=1 says to skip).
 describe('non-root user through sudo -n', () => {
-  const user = `mca${process.pid % 100000}`;
-  const sudoers = `/etc/sudoers.d/${user}`;
+  let user: SudoUser | undefined;
   let nonRoot: Host | undefined;
 
   beforeAll(async () => {
-    if (!canTestSudo) return;
-    await run('useradd', ['--no-create-home', '--shell', '/bin/sh', user]);
-    // A '!' password (useradd's default) counts as a locked account for sshd without PAM.
-    await run('usermod', ['-p', '*', user]);
+    if (sudoUnavailable() !== null) return;
+    user = await createSudoUser();
     const s = sshd();
     nonRoot = await connect(
-      { name: 'node2', host: s.host, port: s.port, user, identityFile: s.clientKey.path, hostKey: s.hostKey.fingerprint },
+      { name: 'node2', host: s.host, port: s.port, user: user.name, identityFile: s.clientKey.path, hostKey: s.hostKey.fingerprint },
       { agent: false, retry: false },
     );
   });
 
   afterAll(async () => {
-    if (!canTestSudo) return;
     await nonRoot?.close();
-    await rm(sudoers, { force: true });
-    await run('userdel', ['-f', user]).catch(() => undefined);
+    await user?.remove();
   });
 
-  test('commands run as root via sudo -n; without NOPASSWD the error says what to fix', async () => {
-    if (!canTestSudo) {
-      console.warn(`sudo -n test not run: ${sudoReason}`);
-      expect(sudoReason).not.toBe('');
-      return;
-    }
+  sudoTest()('commands run as root via sudo -n; without NOPASSWD the error says what to fix', async () => {
+    requireSudo();
     const h = nonRoot as Host;
+    const name = (user as SudoUser).name;
     // No sudoers entry yet: sudo -n must fail at once rather than hang on a password prompt.
     const denied = h.exec(['id', '-u'], { timeoutMs: 10_000 });
     await expect(denied).rejects.toBeInstanceOf(RemoteCommandFailed);
-    await expect(denied).rejects.toThrow(new RegExp(`user ${user} needs passwordless sudo \\(NOPASSWD\\)`));
+    await expect(denied).rejects.toThrow(new RegExp(`user ${name} needs passwordless sudo \\(NOPASSWD\\)`));
 
-    await writeFile(sudoers, `${user} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+    await (user as SudoUser).allowSudo();
     expect((await h.exec(['id', '-u'])).stdout.toString()).toBe('0\n');
-    expect((await h.exec(['id', '-un'], { sudo: false })).stdout.toString()).toBe(`${user}\n`);
+    expect((await h.exec(['id', '-un'], { sudo: false })).stdout.toString()).toBe(`${name}\n`);
     // Quoting holds through sudo as well.
     const hostile = Buffer.concat([Buffer.from("'$(id)`;*\n"), Buffer.from([0xff])]);
     expect((await h.exec(['printf', '%s', hostile])).stdout.equals(hostile)).toBe(true);
