@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLabFiles } from '../src/lab/files.js';
-import { LabSite } from '../src/lab/site.js';
+import { LabSite } from '../src/lab/lab-site.js';
 import type { LabDurations } from '../src/lab/types.js';
 
 // From build/bench/bench/, where this file runs, to the package's schemas/ (the copy of src/ built

@@ -16,7 +16,7 @@ import type { SavedPlan } from '../plan/saved-plan.js';
 import { namedSecrets, secretsOf } from '../preseed/desired.js';
 import type { Secret } from '../preseed/secret.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
-import { loadSite, planSite, type PlannedSite } from './site.js';
+import { loadSite, planSite, type PlannedSite } from '../site/pipeline.js';
 
 export interface ApplyPlanOptions {
   /** Steps at once (--parallelism); default 10. */

@@ -7,7 +7,7 @@ import { hasErrorFindings, renderPlanText } from '../plan/index.js';
 import { renderSavedPlan, savedPlan, writePlanFile } from '../plan/saved-plan.js';
 import { secretsOf } from '../preseed/desired.js';
 import { EXIT, UsageError, type CommandContext } from './io.js';
-import { loadSite, planSite } from './site.js';
+import { loadSite, planSite } from '../site/pipeline.js';
 
 export interface PlanCommandOptions {
   json: boolean;

@@ -6,7 +6,7 @@ import { hasErrorFindings, initiatorKey, reachable } from '../plan/index.js';
 import { siteHealth, type CephHealthReport } from '../plan/health.js';
 import type { Host } from '../remote/index.js';
 import { EXIT, type CommandContext } from './io.js';
-import { loadSite, planSite } from './site.js';
+import { loadSite, planSite } from '../site/pipeline.js';
 
 async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
   try {

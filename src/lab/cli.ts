@@ -21,7 +21,7 @@ import { type SshKeyPair, generateEd25519, publicKeyOf } from './keys.js';
 import { MAX_DEFAULT_NODES } from './machines.js';
 import { writeLabFiles } from './files.js';
 import { PRESEED_SCHEMA_PATH } from './preseed.js';
-import { LabSite } from './site.js';
+import { LabSite } from './lab-site.js';
 
 
 const SYNOPSIS = `Usage:

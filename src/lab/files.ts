@@ -4,7 +4,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSiteYaml, sitePreseed } from './preseed.js';
-import type { LabSite } from './site.js';
+import type { LabSite } from './lab-site.js';
 
 export interface LabFilesOptions {
   /** The modeline's `$schema`: relative to DIR or absolute. A parameter because only the caller

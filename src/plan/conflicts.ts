@@ -5,9 +5,9 @@
 import { samePath } from './disk-paths.js';
 import { localPoolSource } from './disks.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
-import { reachable, SERVICE_LABEL, type ReachableMachine, type ServiceName } from './live.js';
+import { reachable, SERVICE_LABEL, type ReachableMachine, type ServiceName } from '../live/state.js';
 import type { UnmanagedMember } from './plan.js';
-import { clusterLxd, sameNetwork, type Site } from './site.js';
+import { clusterLxd, sameNetwork, type Site } from './topology.js';
 
 const SERVICES: readonly ServiceName[] = ['lxd', 'microceph', 'microovn'];
 

@@ -6,14 +6,14 @@ import { orderSteps } from './dag.js';
 import { hasErrorFindings } from './findings.js';
 import { liveFingerprint } from './fingerprint.js';
 import { PlanGraph } from './graph.js';
-import type { LiveState } from './live.js';
+import type { LiveState } from '../live/state.js';
 import { planLxdBootstrap, planLxdJoins, planNorthbound } from './plan-lxd-cluster.js';
 import { planLxdConfig } from './plan-lxd-config.js';
 import { planLxdObjects, planProfile, planVolumes } from './plan-lxd-objects.js';
 import { planMicroBootstraps, planMicroJoins, planOsds } from './plan-micro.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan.js';
 import { assess } from './preflight.js';
-import type { Site } from './site.js';
+import type { Site } from './topology.js';
 
 export interface PlanOptions {
   /** Digest of the preseed file the plan is made from (the caller hashes the bytes it read). */

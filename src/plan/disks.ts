@@ -14,7 +14,7 @@ import { matchesDisk, type ResourcesDisk } from '../preseed/disk-filter.js';
 import type { DesiredDiskFilter, DesiredState } from '../preseed/desired.js';
 import { diskAliases, findDisk, isPartitioned, samePath, stablePath } from './disk-paths.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
-import { reachable, type LiveState, type ReachableMachine } from './live.js';
+import { reachable, type LiveState, type ReachableMachine } from '../live/state.js';
 
 export type DiskUse = 'local' | 'ceph';
 

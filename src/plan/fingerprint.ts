@@ -1,7 +1,7 @@
 // A stable hash of what the plan was made from. Key order and the members' momentary status
 // (heartbeats flap without the site changing) do not count; everything else the planner reads does.
 import { createHash } from 'node:crypto';
-import type { LiveState, MachineLive } from './live.js';
+import type { LiveState, MachineLive } from '../live/state.js';
 
 /** JSON with object keys sorted at every level. */
 export function canonicalJson(value: unknown): string {

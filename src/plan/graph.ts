@@ -3,7 +3,7 @@
 // and narrowed to the planned ones at the end. Declaring the whole set rather than the nearest
 // predecessor keeps a plan stable: running any one step leaves the next plan equal to this one
 // without that step.
-import type { LiveState } from './live.js';
+import type { LiveState } from '../live/state.js';
 import type { Step, StepKind, StepOf } from './plan.js';
 import { satisfied } from './steps/index.js';
 

@@ -1,6 +1,6 @@
 // The second axis of `status` (Argo CD style): is the site healthy, apart from whether it matches
 // the file. Pure: members' status as gathered from the anchor machine, and Ceph's own health.
-import { reachable, type LiveState } from './live.js';
+import { reachable, type LiveState } from '../live/state.js';
 
 export type ServiceHealth = {
   service: 'LXD' | 'MicroCeph' | 'MicroOVN' | 'Ceph';

@@ -1,6 +1,6 @@
 // The plan module's public surface: LiveState in, Plan out, and what apply and verify build on.
-export type * from './live.js';
-export { reachable, LXD_MEMBER_KEYS, SERVICE_LABEL } from './live.js';
+export type * from '../live/state.js';
+export { reachable, LXD_MEMBER_KEYS, SERVICE_LABEL } from '../live/state.js';
 export type { Plan, Step, StepOf, StepKind, StepInputs, StepAction, Change, MemberConfigKey, UnmanagedMember, PlanSummary } from './plan.js';
 export { PLAN_FORMAT_VERSION, summarize } from './plan.js';
 export type { PlanFinding, FindingSeverity } from './findings.js';
@@ -12,5 +12,5 @@ export { diff, DEFAULT_MARKER, type PlanOptions } from './diff.js';
 export { orderSteps, readySteps, respectsDependencies, PlanGraphError } from './dag.js';
 export { liveFingerprint, canonicalJson } from './fingerprint.js';
 export { satisfied, expectedEffect, specOf, STEP_SPECS, EffectError } from './steps/index.js';
-export { initiatorKey } from './site.js';
+export { initiatorKey } from './topology.js';
 export { renderPlanText, renderPlanJson, planDocument, closingLine, assertNoSecrets, SecretInPlanError, PLAN_DOCUMENT_KIND, type PlanDocument } from './render.js';

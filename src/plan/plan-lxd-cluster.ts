@@ -4,10 +4,10 @@
 import { NORTHBOUND_KEY } from '../preseed/lxd-config.js';
 import { actionFor, configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
-import { reachable, type LxdLive } from './live.js';
+import { reachable, type LxdLive } from '../live/state.js';
 import { microJoinsOf } from './plan-micro.js';
 import type { MemberConfigKey } from './plan.js';
-import { clusterLxd, hostPort, type Site } from './site.js';
+import { clusterLxd, hostPort, type Site } from './topology.js';
 import { lxdClusterAddress } from './steps/lxd-bootstrap.js';
 import { lxdMemberAddress } from './steps/lxd-join.js';
 import { lxdBootstrapConfigAddress, lxdGlobalConfigAddress } from './steps/lxd-server-config.js';

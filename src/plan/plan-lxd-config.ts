@@ -4,10 +4,10 @@
 import { configMatches } from '../preseed/lxd-config.js';
 import { Secret } from '../preseed/secret.js';
 import type { PlanGraph } from './graph.js';
-import { reachable } from './live.js';
+import { reachable } from '../live/state.js';
 import { afterLxdMembers } from './plan-lxd-cluster.js';
 import type { Change } from './plan.js';
-import type { Site } from './site.js';
+import type { Site } from './topology.js';
 import { lxdGlobalConfigAddress } from './steps/lxd-server-config.js';
 
 /** What a plan shows, and saves, in place of a secret value. */

@@ -4,10 +4,10 @@
 // Only a bootstrap file creates objects; a joiner receives existing ones through member_config.
 import { actionFor, configChanges, deviceChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
-import { reachable, type LxdLive } from './live.js';
+import { reachable, type LxdLive } from '../live/state.js';
 import { hasExtension } from './plan-lxd-cluster.js';
 import { osdAddresses } from './plan-micro.js';
-import { clusterLxd, type Site } from './site.js';
+import { clusterLxd, type Site } from './topology.js';
 import { lxdClusterAddress } from './steps/lxd-bootstrap.js';
 import { lxdMemberAddress } from './steps/lxd-join.js';
 import { lxdNetworkAddress, recreatable } from './steps/lxd-network.js';

@@ -2,8 +2,8 @@
 // and the Ceph cluster network.
 import { configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
-import { reachable } from './live.js';
-import { hostPort, microcloudSubnet, type Site } from './site.js';
+import { reachable } from '../live/state.js';
+import { hostPort, microcloudSubnet, type Site } from './topology.js';
 import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
 import { microcephConfigAddress } from './steps/microceph-config.js';
 import { microcephDiskAddress } from './steps/microceph-disk.js';

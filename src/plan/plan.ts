@@ -2,7 +2,7 @@
 // secrets, which apply mints (join tokens) or reads from the file (secret lxd.config values) at run time.
 import type { DiskResolution } from './disks.js';
 import type { PlanFinding } from './findings.js';
-import type { ServiceName } from './live.js';
+import type { ServiceName } from '../live/state.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 

@@ -8,8 +8,8 @@ import { clusterConflicts } from './conflicts.js';
 import { findDisk, isPartitioned } from './disk-paths.js';
 import { resolveDisks } from './disks.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
-import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine } from './live.js';
-import { buildSite, globalAddresses, interfaceAddress, type Site } from './site.js';
+import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine } from '../live/state.js';
+import { buildSite, globalAddresses, interfaceAddress, type Site } from './topology.js';
 
 /** Preflight of a file against a site, disk resolution findings included. */
 export function preflight(desired: DesiredState, live: LiveState): PlanFinding[] {

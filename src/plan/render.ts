@@ -5,7 +5,7 @@ import { isSecretKey } from '../preseed/lxd-config.js';
 import { MIN_MASKED_LENGTH, REDACTED, Secret } from '../preseed/secret.js';
 import type { ResolvedDisk } from './disks.js';
 import type { PlanFinding } from './findings.js';
-import { SERVICE_LABEL, type ServiceName } from './live.js';
+import { SERVICE_LABEL, type ServiceName } from '../live/state.js';
 import { summarize, type Plan, type PlanSummary, type Step } from './plan.js';
 import { clusterWide } from './steps/index.js';
 

@@ -5,7 +5,7 @@
 // sudo. The script is a constant: nothing from the preseed reaches it.
 import type { Host } from '../remote/index.js';
 import { RemoteCommandFailed } from '../remote/index.js';
-import type { HostFacts } from '../plan/live.js';
+import type { HostFacts } from '../live/state.js';
 import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr, parseSnapList } from './host-parse.js';
 
 const READ = { sudo: false, timeoutMs: 30_000, idempotent: true, check: false } as const;

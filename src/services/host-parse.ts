@@ -1,6 +1,6 @@
 // Host facts from what the machine's commands print: `hostname`, `ip -d -j address show`,
 // `ip -4 -j route show default` and `snap list`. Pure: text in, HostFacts pieces out.
-import type { HostInterface, InstalledSnap } from '../plan/live.js';
+import type { HostInterface, InstalledSnap } from '../live/state.js';
 import type { IpAddrEntry, IpRouteEntry } from './api-types.js';
 
 /** A command printed something the parser cannot read; the message says which command. */

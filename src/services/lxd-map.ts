@@ -1,7 +1,7 @@
 // LXD's REST answers (reference/rest-apis.md §1.6) as the facts of LxdLive. Pure: JSON in, domain
 // values out; every field a server may leave out gets its zero value.
 import type { ResourcesDisk } from '../preseed/disk-filter.js';
-import type { LxdLive, LxdMember, LxdMemberRow, LxdNetwork, LxdPool, LxdProfile, LxdVolume } from '../plan/live.js';
+import type { LxdLive, LxdMember, LxdMemberRow, LxdNetwork, LxdPool, LxdProfile, LxdVolume } from '../live/state.js';
 import type {
   LxdMemberJson, LxdNetworkJson, LxdPoolJson, LxdProfileJson, LxdResourcesJson, LxdServerJson, LxdVolumeJson,
 } from './api-types.js';

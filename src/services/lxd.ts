@@ -3,7 +3,7 @@
 // when clustered, this member's own row of each pool and network, custom volumes of created pools).
 // The number of requests depends on the pools and networks, never on the number of machines.
 import type { Host } from '../remote/index.js';
-import type { LxdLive, LxdNetwork, LxdPool } from '../plan/live.js';
+import type { LxdLive, LxdNetwork, LxdPool } from '../live/state.js';
 import type {
   LxdMemberJson, LxdNetworkJson, LxdPoolJson, LxdProfileJson, LxdResourcesJson, LxdServerJson, LxdVolumeJson,
 } from './api-types.js';

@@ -1,6 +1,6 @@
 // microcluster's answers (reference/rest-apis.md §2–§4) as the facts of MicroCephLive and
 // MicroOvnLive. Pure: JSON in, domain values out.
-import type { CephOsd, CephPool, MicroMember, ServicePlacement } from '../plan/live.js';
+import type { CephOsd, CephPool, MicroMember, ServicePlacement } from '../live/state.js';
 import type { CephConfigJson, CephDiskJson, CephPoolJson, CoreMemberJson, CoreServerJson, PlacementJson } from './api-types.js';
 
 export const NOT_INITIALIZED = 'Database is not yet initialized';

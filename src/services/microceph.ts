@@ -1,7 +1,7 @@
 // Reading MicroCeph on one machine through its control socket: the microcluster facts, then (once
 // initialized) the cluster's OSDs, service placement, config and pools in one parallel round.
 import type { Host } from '../remote/index.js';
-import type { MicroCephLive } from '../plan/live.js';
+import type { MicroCephLive } from '../live/state.js';
 import type { CephConfigJson, CephDiskJson, CephPoolJson, PlacementJson } from './api-types.js';
 import { mapCephConfig, mapCephDisks, mapCephPools, mapPlacements } from './micro-map.js';
 import { readCore } from './microcluster.js';

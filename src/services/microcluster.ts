@@ -2,7 +2,7 @@
 // initialized, and the member list, read in one round of two parallel requests. An uninitialized
 // daemon answers GET /core/1.0/cluster with 503 "Database is not yet initialized": that is the fact.
 import type { Host } from '../remote/index.js';
-import type { MicroMember } from '../plan/live.js';
+import type { MicroMember } from '../live/state.js';
 import type { CoreMemberJson, CoreServerJson } from './api-types.js';
 import { mapCoreServer, mapMicroMembers } from './micro-map.js';
 import { getUnlessUninitialized, isNotInitialized } from './read.js';

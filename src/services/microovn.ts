@@ -1,7 +1,7 @@
 // Reading MicroOVN on one machine through its control socket: the microcluster facts, then (once
 // initialized) where its services run.
 import type { Host } from '../remote/index.js';
-import type { MicroOvnLive } from '../plan/live.js';
+import type { MicroOvnLive } from '../live/state.js';
 import type { PlacementJson } from './api-types.js';
 import { mapPlacements } from './micro-map.js';
 import { readCore } from './microcluster.js';

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import type { ApplyReport } from '../../src/apply/index.js';
 import { applyPlan, type ApplyPlanOptions } from '../../src/cli/apply.js';
 import { defaultMachineSpecs, type DefaultMachineOptions } from '../../src/lab/machines.js';
-import { LabSite, type LabSiteOptions } from '../../src/lab/site.js';
+import { LabSite, type LabSiteOptions } from '../../src/lab/lab-site.js';
 import type { MachineSpec } from '../../src/lab/types.js';
 import { diff, type Plan } from '../../src/plan/index.js';
 import { namedSecrets, secretsOf, type DesiredState } from '../../src/preseed/desired.js';
 import { loadPreseed } from '../../src/preseed/load.js';
 import { connect, type Host, type RetryPolicy } from '../../src/remote/index.js';
-import { gatherOver } from '../../src/plan/gather.js';
+import { gatherOver } from '../../src/site/gather.js';
 
 export const PASSPHRASE = 'Zebra-Quartz-Lantern-9137';
 

@@ -1,6 +1,6 @@
 // The lab's state read straight from its models, normalized so two runs can be compared (OSD ids,
 // operation ids and generated subnets left out), and the secrets still live in it (join tokens).
-import type { LabSite } from '../../src/lab/site.js';
+import type { LabSite } from '../../src/lab/lab-site.js';
 import type { LxdWorld } from '../../src/lab/lxd/world.js';
 import type { MicroCephWorld, MicroOvnWorld } from '../../src/lab/micro/index.js';
 import type { Host } from '../../src/remote/index.js';

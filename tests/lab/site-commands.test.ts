@@ -2,7 +2,7 @@
 // In-process (site.exec takes the same path as an SSH exec request, minus the transport).
 import { defaultMachineSpec, defaultMachineSpecs, effectiveAddresses, linkLocalFromMac } from '../../src/lab/machines.js';
 import { parseShellCommand } from '../../src/lab/shell.js';
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite } from '../../src/lab/lab-site.js';
 import type { LabContext, MachineSpec } from '../../src/lab/types.js';
 import { shellQuote } from './ssh-helpers.js';
 import { echoWorlds } from './stub-world.js';

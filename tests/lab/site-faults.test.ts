@@ -1,5 +1,5 @@
 // Fault injection and counters, observed from the outside through real SSH connections.
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite } from '../../src/lab/lab-site.js';
 import { SOCKET_PATHS } from '../../src/lab/types.js';
 import { type SshClient, closeAll, connect, exec, httpOverSsh } from './ssh-helpers.js';
 import { type EchoWorld, echoWorlds } from './stub-world.js';

@@ -1,7 +1,7 @@
 // The site with the real service models behind the sockets, reached the way the tool reaches them:
 // SSH, stream-local channels, one keep-alive HTTP connection per socket.
 import { Client as UndiciClient } from 'undici';
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite } from '../../src/lab/lab-site.js';
 import { SOCKET_PATHS } from '../../src/lab/types.js';
 import { type SshClient, closeAll, connect, exec } from './ssh-helpers.js';
 

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { sshFingerprint } from '../../src/lab/keys.js';
-import type { LabSite } from '../../src/lab/site.js';
+import type { LabSite } from '../../src/lab/lab-site.js';
 
 const { Client } = ssh2;
 export type SshClient = InstanceType<typeof Client>;

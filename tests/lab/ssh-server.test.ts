@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateEd25519, publicKeyBlob, publicKeyOf } from '../../src/lab/keys.js';
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite } from '../../src/lab/lab-site.js';
 import { SOCKET_PATHS } from '../../src/lab/types.js';
 import { type SshClient, closeAll, connect, exec, httpOn, httpOverSsh, openSocket, shellQuote } from './ssh-helpers.js';
 import { EchoWorld, echoWorlds } from './stub-world.js';

@@ -2,11 +2,11 @@
 // text, JSON and as a saved plan file, with exit codes, and nothing changed on any machine.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gather, gatherOver } from '../../src/plan/gather.js';
+import { gather, gatherOver } from '../../src/site/gather.js';
 import { liveFingerprint } from '../../src/plan/index.js';
-import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
-import { siteTargets } from '../../src/plan/targets.js';
-import { READ_CONNECT as PLAN_CONNECT } from '../../src/cli/site.js';
+import { readPlannedPreseed } from '../../src/site/preseed-file.js';
+import { siteTargets } from '../../src/site/targets.js';
+import { READ_CONNECT as PLAN_CONNECT } from '../../src/site/pipeline.js';
 import { bareMachine } from '../plan/fixtures.js';
 import { lastLine, PASSPHRASE, runPlan, startLab, type PlanLab } from './lab.js';
 

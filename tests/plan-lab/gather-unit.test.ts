@@ -1,6 +1,6 @@
 // gather without a network: scripted hosts through connectFn. Failing machines become reasons, the
 // others are read; connections are kept in target order and closed once.
-import { DEFAULT_READ_PARALLELISM, gather } from '../../src/plan/gather.js';
+import { DEFAULT_READ_PARALLELISM, gather } from '../../src/site/gather.js';
 import { HostKeyMismatch, type Host, type SshTarget } from '../../src/remote/index.js';
 import { FakeHost } from '../services/fake-host.js';
 

@@ -10,7 +10,7 @@ import type { CommandContext } from '../../src/cli/io.js';
 import { createLogger, SecretRegistry } from '../../src/cli/log.js';
 import { writeLabFiles } from '../../src/lab/files.js';
 import { PRESEED_SCHEMA_PATH } from '../../src/lab/preseed.js';
-import { LabSite, type LabSiteOptions } from '../../src/lab/site.js';
+import { LabSite, type LabSiteOptions } from '../../src/lab/lab-site.js';
 
 export const PASSPHRASE = 'lab-Plan-Passphrase-7f3a9c';
 

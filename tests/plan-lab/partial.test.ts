@@ -3,11 +3,11 @@
 // the planner's own model of those steps predicts: the plan from the lab equals the plan from the
 // model, step for step. This checks gather on clustered LXD (members, a member's own pending row)
 // and initialized MicroCeph/MicroOVN against the pure core.
-import { gather } from '../../src/plan/gather.js';
+import { gather } from '../../src/site/gather.js';
 import { diff, expectedEffect, type LiveState, type Plan, type Step } from '../../src/plan/index.js';
-import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
-import { siteTargets } from '../../src/plan/targets.js';
-import { READ_CONNECT as PLAN_CONNECT } from '../../src/cli/site.js';
+import { readPlannedPreseed } from '../../src/site/preseed-file.js';
+import { siteTargets } from '../../src/site/targets.js';
+import { READ_CONNECT as PLAN_CONNECT } from '../../src/site/pipeline.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 import type { LabService } from '../../src/lab/types.js';
 import { tokenFromOp } from '../lab/lxd-helpers.js';

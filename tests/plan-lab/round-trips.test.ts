@@ -1,12 +1,12 @@
 // The cost of reading a site, from the lab's per-request log: one SSH login per machine, the same
 // fixed set of commands and requests on every machine whatever the size of the site, and all
 // machines read at the same time (their activity overlaps) rather than one after another.
-import { gather } from '../../src/plan/gather.js';
+import { gather } from '../../src/site/gather.js';
 import { FACTS_SCRIPT } from '../../src/services/host-facts.js';
-import { readPlannedPreseed } from '../../src/plan/preseed-file.js';
-import { siteTargets } from '../../src/plan/targets.js';
-import { READ_CONNECT as PLAN_CONNECT } from '../../src/cli/site.js';
-import type { LabEvent } from '../../src/lab/site.js';
+import { readPlannedPreseed } from '../../src/site/preseed-file.js';
+import { siteTargets } from '../../src/site/targets.js';
+import { READ_CONNECT as PLAN_CONNECT } from '../../src/site/pipeline.js';
+import type { LabEvent } from '../../src/lab/lab-site.js';
 import { startLab, type PlanLab } from './lab.js';
 
 let small: PlanLab;

@@ -1,9 +1,9 @@
 // Where gather connects (pure): every system's SSH endpoint, and an add file's initiator with the
 // top-level ssh defaults; and how failures become the reason shown for a machine.
 import { ApiError, HostKeyMismatch, Unreachable } from '../../src/remote/index.js';
-import { failureReason } from '../../src/plan/gather.js';
+import { failureReason } from '../../src/site/gather.js';
 import { mapLimit } from '../../src/plan/limit.js';
-import { initiatorEndpoint, siteTargets, sshTarget } from '../../src/plan/targets.js';
+import { initiatorEndpoint, siteTargets, sshTarget } from '../../src/site/targets.js';
 import { loadPreseed } from '../../src/preseed/load.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 

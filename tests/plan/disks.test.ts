@@ -1,7 +1,7 @@
 // Disk resolution with MicroCloud's counting rules (reference §1.2/§1.3, cmd/microcloud/preseed.go).
 import { resolveDisks } from '../../src/plan/disks.js';
 import { diff } from '../../src/plan/diff.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/live/state.js';
 import { bareSite, byId, desired, machine, nvmeId, OPTS, ssdId, ssdWwn } from './fixtures.js';
 import { converge } from './walk.js';
 

@@ -1,7 +1,7 @@
 // Drift in what the tool owns becomes `~ update` with before → after; what cannot change is an
 // error; members the file does not list are reported and left alone. Nothing is ever removed.
 import { diff } from '../../src/plan/diff.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/live/state.js';
 import { bareSite, desired, desiredFrom, machine, OPTS, preseedLines } from './fixtures.js';
 import { converge, errorsOf, walk } from './walk.js';
 

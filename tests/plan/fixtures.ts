@@ -4,7 +4,7 @@
 import type { ResourcesDisk } from '../../src/preseed/disk-filter.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 import { loadPreseed } from '../../src/preseed/load.js';
-import type { LiveState, ReachableMachine } from '../../src/plan/live.js';
+import type { LiveState, ReachableMachine } from '../../src/live/state.js';
 import { CTX } from '../helpers/preseed.js';
 
 export const VERSIONS = { lxd: '5.21.3', microceph: '19.2.0', microovn: '24.03.2' } as const;

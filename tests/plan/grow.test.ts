@@ -1,7 +1,7 @@
 // A site that already matches, a site grown by editing the file, and an add-style file.
 import { diff } from '../../src/plan/diff.js';
 import { closingLine } from '../../src/plan/render.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/live/state.js';
 import { bareMachine, bareSite, byId, desired, desiredFrom, machine, nvmeId, OPTS, preseedLines, ssdId } from './fixtures.js';
 import { converge, firstReady, lastReady, seededPicker, walk } from './walk.js';
 

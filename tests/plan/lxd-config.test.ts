@@ -2,7 +2,7 @@
 // northbound connection instead of MicroOVN's; secrets compared but never shown; drift corrected;
 // nothing planned on a matching site, and nothing unset when a key leaves the file.
 import { diff } from '../../src/plan/diff.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/live/state.js';
 import type { Step } from '../../src/plan/plan.js';
 import { renderPlanJson, renderPlanText } from '../../src/plan/render.js';
 import { secretsOf } from '../../src/preseed/desired.js';

@@ -1,6 +1,6 @@
 // Preflight: every finding names the machine and the fact; any error leaves the plan without steps.
 import { diff } from '../../src/plan/diff.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/live/state.js';
 import { preflight } from '../../src/plan/preflight.js';
 import { bareMachine, bareSite, byId, desired, machine, OPTS, ssdId, type MachineOptions } from './fixtures.js';
 import { converge, errorsOf } from './walk.js';

@@ -1,8 +1,8 @@
 // Facts MicroCloud derives rather than reads from the file (reference §1.4): the Fan underlay,
 // multicast listen addresses, the OVN central list LXD is pointed at.
 import { diff } from '../../src/plan/diff.js';
-import { fanUnderlay } from '../../src/plan/site.js';
-import type { LiveState } from '../../src/plan/live.js';
+import { fanUnderlay } from '../../src/plan/topology.js';
+import type { LiveState } from '../../src/live/state.js';
 import { bareSite, desired, desiredFrom, machine, OPTS } from './fixtures.js';
 import { walk } from './walk.js';
 

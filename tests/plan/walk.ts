@@ -3,7 +3,7 @@
 import type { DesiredState } from '../../src/preseed/desired.js';
 import { diff } from '../../src/plan/diff.js';
 import { respectsDependencies } from '../../src/plan/dag.js';
-import type { LiveState } from '../../src/plan/live.js';
+import type { LiveState } from '../../src/live/state.js';
 import type { Plan, Step } from '../../src/plan/plan.js';
 import { expectedEffect, satisfied } from '../../src/plan/steps/index.js';
 import { OPTS } from './fixtures.js';

@@ -1,7 +1,7 @@
 // What the reliability scenarios share: the default-versus-full switch, seeds that are reported when
 // a case fails, reading the lab's request log for work that must happen once, and the forms a
 // secret can take in output.
-import type { HttpEvent, LabSite } from '../../src/lab/site.js';
+import type { HttpEvent, LabSite } from '../../src/lab/lab-site.js';
 
 /** RELIABILITY_FULL=1 runs every case of each matrix; the default is a fixed, spread-out subset. */
 export const FULL = process.env['RELIABILITY_FULL'] === '1';

@@ -11,7 +11,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { defaultMachineSpec } from '../../src/lab/machines.js';
 import { diskPath } from '../../src/lab/preseed.js';
-import type { HttpEvent, LabSite } from '../../src/lab/site.js';
+import type { HttpEvent, LabSite } from '../../src/lab/lab-site.js';
 import type { MachineSpec } from '../../src/lab/types.js';
 import { errorsOf, load } from '../helpers/preseed.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 // The lab facilities this suite added: seeded random faults (the same seed fails the same calls,
 // whatever else runs), bodies in the log, event listeners, host key rotation.
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite } from '../../src/lab/lab-site.js';
 
 let site: LabSite;
 beforeEach(async () => {

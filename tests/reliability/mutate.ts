@@ -1,7 +1,7 @@
 // Seeded mutations of preseed files: the ways a file goes wrong by accident (typos, truncation,
 // wrong types, stray bytes) and on purpose (alias bombs, deep nesting, huge values). Each mutation
 // is a pure function of the text and the random source, so a seed and an index replay a case.
-import { seededRandom } from '../../src/lab/site.js';
+import { seededRandom } from '../../src/lab/lab-site.js';
 
 export type Random = () => number;
 export interface Mutant { bytes: Uint8Array; ops: string[] }

@@ -4,7 +4,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LabSite } from '../../src/lab/site.js';
+import { LabSite } from '../../src/lab/lab-site.js';
 import { connect, Unreachable, type Host } from '../../src/remote/index.js';
 
 let site: LabSite;

@@ -4,7 +4,7 @@
 // token or token secret the lab issued appears anywhere, as is, JSON-escaped, base64 or URL-encoded.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { LabSite } from '../../src/lab/site.js';
+import type { LabSite } from '../../src/lab/lab-site.js';
 import { runCli, type Run } from '../helpers/cli.js';
 import { startLab, type PlanLab } from '../plan-lab/lab.js';
 import { leaks, secretForms } from './helpers.js';

@@ -4,7 +4,7 @@
 // call in flight on it fails). Apply — with the CLI's retry counts, only their waits shortened —
 // converges to the state of an undisturbed run, with nothing created twice.
 import { DEFAULT_STEP_RETRY } from '../../src/apply/run-step.js';
-import { READ_CONNECT } from '../../src/cli/site.js';
+import { READ_CONNECT } from '../../src/site/pipeline.js';
 import type { RetryPolicy } from '../../src/remote/index.js';
 import { desiredOf, planAndApply, planFor, preseed, startLab, type Lab } from '../apply/helpers.js';
 import { siteState, type SiteState } from '../apply/state.js';

@@ -4,7 +4,7 @@
 // initiator, which holds the site lock, the failed run cannot release the lock: it warns, and the
 // operator's --force-unlock comes first. Down means refused or reset connections; a black hole
 // (packets dropped) would only add the SSH and request timeouts (15 s, 2 min) to the wait.
-import type { DownMode } from '../../src/lab/site.js';
+import type { DownMode } from '../../src/lab/lab-site.js';
 import { runCli } from '../helpers/cli.js';
 import { startLab, type PlanLab } from '../plan-lab/lab.js';
 import { FULL, STACK_FRAME, duplicated } from './helpers.js';

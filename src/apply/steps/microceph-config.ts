@@ -1,6 +1,6 @@
 // `microceph/config/<key>`: PUT /1.0/configs (cluster_network drift). `wait: true` so the OSD
 // restarts the key triggers are over when the step ends. GET /1.0/configs needs a JSON body.
-import { sameNetwork } from '../../plan/site.js';
+import { sameNetwork } from '../../plan/topology.js';
 import type { Host } from '../../remote/index.js';
 import { MINUTE, hostOf, type PlanStepRunner } from './common.js';
 import { microReady } from './micro.js';

@@ -18,7 +18,7 @@
 //   lxd/profile/default                      root and eth0 devices
 //   lxd/volume/local/{images,backups}@<m>    per-member custom volumes
 //   lxd/server-config/storage@<m>            storage.images_volume / storage.backups_volume
-import type { LiveState } from '../live.js';
+import type { LiveState } from '../../live/state.js';
 import type { Step, StepKind, StepOf } from '../plan.js';
 import { lxdBootstrap } from './lxd-bootstrap.js';
 import { lxdJoin } from './lxd-join.js';

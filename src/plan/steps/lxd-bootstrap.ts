@@ -1,5 +1,5 @@
 // `lxd/cluster@<initiator>`: PUT /1.0/cluster {server_name, enabled} on the initiator.
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { lxdAt, need, type StepSpec } from './spec.js';
 
 export const lxdClusterAddress = (machine: string): string => `lxd/cluster@${machine}`;

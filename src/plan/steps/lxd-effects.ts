@@ -2,7 +2,7 @@
 // so a change made through one member shows on every member; and what a driver does to a member's
 // row when the pool is really created there (ZFS takes the disk over and renames `source`).
 import { findDisk } from '../disk-paths.js';
-import { reachable, type LiveState, type LxdLive, type LxdMemberRow } from '../live.js';
+import { reachable, type LiveState, type LxdLive, type LxdMemberRow } from '../../live/state.js';
 import { changeCluster } from './micro-effects.js';
 import { defaultPoolSize } from './microceph-replication.js';
 import { clusterMates, lxdAt, machineAt } from './spec.js';

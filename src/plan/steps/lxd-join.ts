@@ -1,7 +1,7 @@
 // `lxd/member/<name>`: PUT /1.0/cluster on the joiner with the token (minted at apply) and the
 // member_config of every pool and network the cluster already has: LXD creates them on the joiner
 // as part of the join, so a grown member needs no pending steps for them.
-import { LXD_MEMBER_KEYS } from '../live.js';
+import { LXD_MEMBER_KEYS } from '../../live/state.js';
 import { createdRow, memberNamesOf } from './lxd-effects.js';
 import { clusterMates, isMemberOf, lxdAt, machineAt, need, type StepSpec } from './spec.js';
 

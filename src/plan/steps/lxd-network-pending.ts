@@ -1,5 +1,5 @@
 // `lxd/network/<network>@<member>`: POST /1.0/networks?target=<member> (UPLINK's parent, or lxdfan0).
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { forEachLxd } from './lxd-effects.js';
 import { lxdAt, machineAt, need, type StepSpec } from './spec.js';
 

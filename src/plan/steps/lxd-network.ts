@@ -1,6 +1,6 @@
 // `lxd/network/<network>`: finalize (UPLINK, lxdfan0), create (the OVN `default`, which takes no
 // member rows: LXD makes them), or update the keys the tool owns (UPLINK's gateways, range, DNS).
-import { reachable, type LxdNetwork } from '../live.js';
+import { reachable, type LxdNetwork } from '../../live/state.js';
 import { forEachLxd, memberNamesOf } from './lxd-effects.js';
 import { lxdAt, machineAt, need, type StepSpec } from './spec.js';
 

@@ -1,6 +1,6 @@
 // `lxd/storage-pool/<pool>@<member>`: POST /1.0/storage-pools?target=<member> with only the member's
 // keys. Nothing touches a disk yet; the pool is Pending until it is finalized.
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { forEachLxd } from './lxd-effects.js';
 import { lxdAt, need, type StepSpec } from './spec.js';
 

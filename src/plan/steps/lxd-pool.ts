@@ -1,6 +1,6 @@
 // `lxd/storage-pool/<pool>`: finalize, POST /1.0/storage-pools with only global keys, once every
 // member has its pending row. This is when ZFS takes the local disks and Ceph gets its OSD pools.
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { createCephPools, createdRow, forEachLxd, lxdMates, memberNamesOf } from './lxd-effects.js';
 import { lxdAt, machineAt, need, type StepSpec } from './spec.js';
 

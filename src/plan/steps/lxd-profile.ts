@@ -1,6 +1,6 @@
 // `lxd/profile/<name>`: merge the devices the tool owns (root, eth0) into the profile; other devices
 // and config stay as they are.
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { forEachLxd } from './lxd-effects.js';
 import { lxdAt, need, sameRecord, type StepSpec } from './spec.js';
 

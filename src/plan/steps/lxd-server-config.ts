@@ -3,7 +3,7 @@
 // marker, before clustering), `…/storage@<member>` (storage.images_volume/backups_volume) and
 // `…/<key>` for a global key (network.ovn.northbound_connection, each key of the file's lxd.config).
 import { configMatches, HIDDEN_VALUE } from '../../preseed/lxd-config.js';
-import { LXD_MEMBER_KEYS, reachable, type LxdLive } from '../live.js';
+import { LXD_MEMBER_KEYS, reachable, type LxdLive } from '../../live/state.js';
 import { forEachLxd } from './lxd-effects.js';
 import { lxdAt, need, type StepSpec } from './spec.js';
 

@@ -1,5 +1,5 @@
 // `lxd/volume/<pool>/<volume>@<member>`: a custom volume on a member's local pool (images, backups).
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { forEachLxd } from './lxd-effects.js';
 import { lxdAt, need, type StepSpec } from './spec.js';
 

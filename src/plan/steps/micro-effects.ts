@@ -1,7 +1,7 @@
 // The shared part of a microcluster daemon's effects: a cluster's member list, service placement
 // and (for MicroCeph) OSDs, pools and config are the same on every member, so an effect computes
 // them once from the anchor and hands every member its own copy.
-import type { LiveState, MicroCephLive, MicroOvnLive } from '../live.js';
+import type { LiveState, MicroCephLive, MicroOvnLive } from '../../live/state.js';
 import { clusterMates, machineAt } from './spec.js';
 
 type Micro = 'microceph' | 'microovn';

@@ -1,7 +1,7 @@
 // `microceph/member/<name>`, `microovn/member/<name>`: a microcluster join into the initiator's
 // cluster (the token is minted at apply time). The daemons differ only in the services they place
 // on a joiner: some always, others while fewer than 3 members run them.
-import type { ServiceName } from '../live.js';
+import type { ServiceName } from '../../live/state.js';
 import { changeCluster, placeOnJoin } from './micro-effects.js';
 import { isMemberOf, microAt, need, type StepSpec } from './spec.js';
 

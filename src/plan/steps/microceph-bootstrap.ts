@@ -1,5 +1,5 @@
 // `microceph/cluster@<initiator>`: microcluster bootstrap with MicroCloud's PublicNet/ClusterNet.
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { microAt, need, type StepSpec } from './spec.js';
 
 export const microcephClusterAddress = (machine: string): string => `microceph/cluster@${machine}`;

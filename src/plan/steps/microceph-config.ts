@@ -1,6 +1,6 @@
 // `microceph/config/<key>`: a writable MicroCeph cluster config key (cluster_network), PUT /1.0/configs.
-import { reachable } from '../live.js';
-import { sameNetwork } from '../site.js';
+import { reachable } from '../../live/state.js';
+import { sameNetwork } from '../topology.js';
 import { changeCluster } from './micro-effects.js';
 import { need, type StepSpec } from './spec.js';
 

@@ -1,6 +1,6 @@
 // `microceph/disk/<machine>/<by-id name>`: one OSD (POST /1.0/disks?target=<machine>).
 import { diskAddressPart, findDisk, isPartitioned, samePath } from '../disk-paths.js';
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { changeCluster } from './micro-effects.js';
 import { machineAt, need, type StepSpec } from './spec.js';
 

@@ -2,7 +2,7 @@
 // The default size it also sets is not visible through the API; what is visible is the size of the
 // pools MicroCloud sizes. `.mgr` exists from bootstrap with Ceph's default 3, so a size other than 3
 // is done only once `.mgr` has it, and size 3 needs nothing while every such pool has 3.
-import { reachable, type CephPool } from '../live.js';
+import { reachable, type CephPool } from '../../live/state.js';
 import { changeCluster } from './micro-effects.js';
 import { need, type StepSpec } from './spec.js';
 

@@ -1,5 +1,5 @@
 // `microovn/cluster@<initiator>`: microcluster bootstrap; central, chassis and switch on the initiator.
-import { reachable } from '../live.js';
+import { reachable } from '../../live/state.js';
 import { microAt, need, type StepSpec } from './spec.js';
 
 export const microovnClusterAddress = (machine: string): string => `microovn/cluster@${machine}`;

@@ -2,7 +2,7 @@
 // only the step's own inputs and the live state, so apply can repeat it right before acting and
 // verify with it afterwards; its effect is what the daemons do, so tests can walk a whole apply
 // without a network and verify can compare the expectation with what gather reads back.
-import { reachable, type LiveState, type LxdLive, type MicroCephLive, type MicroOvnLive, type ReachableMachine, type ServiceName } from '../live.js';
+import { reachable, type LiveState, type LxdLive, type MicroCephLive, type MicroOvnLive, type ReachableMachine, type ServiceName } from '../../live/state.js';
 import type { StepKind, StepOf } from '../plan.js';
 
 export interface StepSpec<K extends StepKind> {

@@ -11,8 +11,8 @@ import { refineKinds } from '../services/host-parse.js';
 import { readLxd } from '../services/lxd.js';
 import { readMicroCeph } from '../services/microceph.js';
 import { readMicroOvn } from '../services/microovn.js';
-import type { LiveState, MachineLive, ReachableMachine } from './live.js';
-import { mapLimit } from './limit.js';
+import type { LiveState, MachineLive, ReachableMachine } from '../live/state.js';
+import { mapLimit } from '../plan/limit.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {

@@ -4,7 +4,7 @@
 import type { DesiredState } from '../preseed/desired.js';
 import { canonicalIp, cidrContains, formatIp, parseCidr, parseIp } from '../preseed/net.js';
 import type { DiskResolution } from './disks.js';
-import { reachable, type HostInterface, type LiveState, type LxdLive, type ReachableMachine } from './live.js';
+import { reachable, type HostInterface, type LiveState, type LxdLive, type ReachableMachine } from '../live/state.js';
 
 export interface Site {
   desired: DesiredState;

@@ -6,7 +6,7 @@ import { toDesiredState, type DesiredState, type PathContext, type SshEndpoint }
 import { parseYaml } from '../preseed/document.js';
 import { view } from '../preseed/input.js';
 import type { SshTarget } from '../remote/index.js';
-import { initiatorKey } from './site.js';
+import { initiatorKey } from '../plan/topology.js';
 
 export interface MachineTarget {
   /** The machine's key in LiveState: the system's name, or initiatorKey(desired). */

@@ -5,15 +5,15 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { renderDiagnostic } from '../preseed/diagnostics.js';
 import { secretsOf, type DesiredState } from '../preseed/desired.js';
-import { gather, gatherOver, type Gathered } from '../plan/gather.js';
+import { gather, gatherOver, type Gathered } from './gather.js';
 import { diff, type LiveState, type Plan } from '../plan/index.js';
-import { readPlannedPreseed } from '../plan/preseed-file.js';
-import { initiatorEndpoint, siteTargets } from '../plan/targets.js';
+import { readPlannedPreseed } from './preseed-file.js';
+import { initiatorEndpoint, siteTargets } from './targets.js';
 import { READ_RETRY } from '../services/read.js';
 import type { ConnectOptions } from '../remote/index.js';
-import type { CommandContext } from './io.js';
-import { printDiagnostics } from './validate.js';
-import { toolVersion } from './version.js';
+import type { CommandContext } from '../cli/io.js';
+import { printDiagnostics } from '../cli/validate.js';
+import { toolVersion } from '../cli/version.js';
 
 /** Connection settings for reading a site, and for applying over the same connections. */
 export const READ_CONNECT: ConnectOptions = {
