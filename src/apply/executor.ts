@@ -4,13 +4,13 @@
 // journals and reports every outcome. The next apply resumes from the live state, since every step
 // checks before it acts. It knows nothing about LXD or Ceph: the registry does.
 import { randomUUID } from 'node:crypto';
+import { SecretSet } from '../secrets.js';
 import { systemClock } from './clock.js';
 import { inputsDigest, noJournal, type Journal, type JournalRecord } from './journal.js';
 import type { RunLock } from './lock.js';
 import { silentProgress, type ProgressEvent, type ProgressSink } from './progress.js';
 import type { ApplyReport } from './report.js';
 import { describe, type StepResult, type StepRetryPolicy } from './run-step.js';
-import { SecretSet } from './secrets.js';
 import type { Clock, ExecutableStep, StepRegistry } from './types.js';
 import { walkSteps, type Walk } from './walk.js';
 

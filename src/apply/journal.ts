@@ -41,9 +41,3 @@ export function fileJournal(path: string, now: () => number = Date.now): Journal
     },
   };
 }
-
-/** Keeps records in memory (tests, and callers that render the journal themselves). */
-export function memoryJournal(): Journal & { records: JournalRecord[] } {
-  const records: JournalRecord[] = [];
-  return { records, write: (r) => { records.push(structuredClone(r)); }, close: async () => undefined };
-}

@@ -3,8 +3,6 @@
 // and JSON lines (pipelines). The executor emits; the CLI picks the renderer. Events arrive already
 // redacted (executor.ts), so renderers print them as they are.
 
-export type StepOutcome = 'done' | 'skipped' | 'failed';
-
 export type ProgressEvent =
   | { type: 'run-started'; steps: number }
   | { type: 'lock-waiting'; holder: string }
@@ -21,11 +19,6 @@ export interface ProgressSink {
 }
 
 export const silentProgress: ProgressSink = { emit: () => undefined };
-
-/** Sends every event to each sink (e.g. a terminal renderer and a log). */
-export function fanOut(...sinks: ProgressSink[]): ProgressSink {
-  return { emit: (e) => { for (const s of sinks) s.emit(e); } };
-}
 
 /** "1.2s", "2m03s": short enough for a step line. */
 export function formatElapsed(ms: number): string {

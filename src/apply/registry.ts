@@ -1,5 +1,8 @@
-// The runner of every step kind of the plan's catalogue (src/plan/steps/index.ts), one file each
-// under steps/. Typed over StepKind, so a kind added to the plan without a runner does not compile.
+// The runner of every step kind of the plan's catalogue (src/plan/steps/index.ts). A kind lives in
+// two files: src/plan/steps/<kind>.ts says what it is and when it is done (`satisfied`), and
+// src/apply/steps/<kind>.ts how it acts (a StepActor); steps/runner.ts makes the executor's
+// check → act → verify of the two, so apply decides "already done" with the planner's own predicate.
+// Typed over StepKind, so a kind added to the plan without an actor does not compile.
 import type { Step, StepKind } from '../plan/index.js';
 import type { Hosts, PlanStepRunner } from './steps/common.js';
 import { lxdBootstrap } from './steps/lxd-bootstrap.js';
@@ -18,9 +21,10 @@ import { microcephJoin } from './steps/microceph-join.js';
 import { microcephReplication } from './steps/microceph-replication.js';
 import { microovnBootstrap } from './steps/microovn-bootstrap.js';
 import { microovnJoin } from './steps/microovn-join.js';
+import { planStepRunner, type StepActor } from './steps/runner.js';
 import type { StepRegistry, StepRunner } from './types.js';
 
-export const STEP_RUNNERS: { [K in StepKind]: PlanStepRunner<K> } = {
+export const STEP_ACTORS: { [K in StepKind]: StepActor<K> } = {
   'microceph-bootstrap': microcephBootstrap,
   'microceph-join': microcephJoin,
   'microceph-disk': microcephDisk,
@@ -38,6 +42,10 @@ export const STEP_RUNNERS: { [K in StepKind]: PlanStepRunner<K> } = {
   'lxd-profile': lxdProfile,
   'lxd-volume': lxdVolume,
 };
+
+export const STEP_RUNNERS = Object.fromEntries(
+  Object.entries(STEP_ACTORS).map(([kind, actor]) => [kind, planStepRunner(actor as StepActor<StepKind>)]),
+) as { [K in StepKind]: PlanStepRunner<K> };
 
 /** The registry the executor takes for plans made by src/plan. */
 export const planRegistry: StepRegistry<Step, Hosts> = (step) =>

@@ -4,7 +4,7 @@
 // is never wiped twice, a member never joined twice).
 import pRetry from 'p-retry';
 import { formatElapsed } from './progress.js';
-import type { SecretSet } from './secrets.js';
+import type { SecretSet } from '../secrets.js';
 import type { Clock, ExecutableStep, StepContext, StepRunner } from './types.js';
 
 export interface StepRetryPolicy {

@@ -1,7 +1,7 @@
 // The contracts between the executor and what it runs. The executor is generic over steps: it sees
 // an address, a kind, a machine and dependencies, and asks a registry for the runner of each kind.
 // Only the runners (src/apply/steps/) know about LXD, MicroCeph and MicroOVN.
-import type { SecretSet } from './secrets.js';
+import type { SecretSet } from '../secrets.js';
 
 /** What the executor needs of a step: the plan's Step satisfies it, and so does any test double. */
 export interface ExecutableStep {

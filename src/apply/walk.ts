@@ -5,7 +5,7 @@ import { isTransient as remoteTransient } from '../remote/index.js';
 import { inputsDigest, type JournalRecord } from './journal.js';
 import type { ProgressEvent } from './progress.js';
 import { DEFAULT_STEP_RETRY, runStep, type StepResult, type StepRetryPolicy } from './run-step.js';
-import type { SecretSet } from './secrets.js';
+import type { SecretSet } from '../secrets.js';
 import type { Clock, ExecutableStep, StepRegistry, StepRunner } from './types.js';
 
 export interface WalkOptions<S extends ExecutableStep, H> {

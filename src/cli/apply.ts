@@ -1,84 +1,23 @@
-// `applyPlan`: what `microcloud apply` calls once it has a plan and a Host per machine. It wires the
-// generic executor to the plan's step runners, the site lock on the initiator's LXD, the journal
-// file and the progress renderer, and confirms convergence with the caller's replan (gather + diff).
-import {
-  LxdConfigLock, SecretSet, execute, fileJournal, noJournal, planRegistry, silentProgress, systemClock,
-  type ApplyReport, type Clock, type Hosts, type ProgressSink, type StepRetryPolicy,
-} from '../apply/index.js';
-import { readFile } from 'node:fs/promises';
+// `microcloud apply FILE | PLANFILE`: plan (or read the saved plan and check it still holds), show
+// it, confirm on a terminal, apply it through applyPlan (src/apply/apply-plan.ts), and report.
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import parseDuration from 'parse-duration';
+import { applyPlan } from '../apply/apply-plan.js';
 import {
-  describeHolder, forceUnlock, jsonProgress, plainProgress, reportLines, terminalProgress,
+  describeHolder, forceUnlock, jsonProgress, plainProgress, reportLines, terminalProgress, type ProgressSink,
 } from '../apply/index.js';
-import { hasErrorFindings, PLAN_DOCUMENT_KIND, renderPlanText, summarize, type Plan } from '../plan/index.js';
-import type { SavedPlan } from '../plan/saved-plan.js';
+import { LockHeldError, LxdConfigLock, systemClock, type ApplyReport } from '../apply/index.js';
+import { hasErrorFindings, renderPlanText, summarize, type Plan, type PlanFinding } from '../plan/index.js';
+import { savedStepsDiffer, unreadableSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
 import { namedSecrets, secretsOf } from '../preseed/desired.js';
-import type { Secret } from '../preseed/secret.js';
+import type { Diagnostic } from '../preseed/diagnostics.js';
+import type { Host } from '../remote/index.js';
+import type { LoadedSite, PlannedSite } from '../site/pipeline.js';
+import { readSavedPlan } from '../site/plan-file.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
-import { loadSite, planSite, type PlannedSite } from '../site/pipeline.js';
-
-export interface ApplyPlanOptions {
-  /** Steps at once (--parallelism); default 10. */
-  parallelism?: number;
-  /** How long to wait for a lock another run holds (--lock-timeout); default 0: fail at once. */
-  lockTimeoutMs?: number;
-  /** Shown to whoever finds the lock taken, e.g. "apply site.yaml". */
-  operation?: string;
-  /** JSON lines are appended here; null or absent: no journal file. */
-  journalPath?: string | null;
-  progress?: ProgressSink;
-  /** The steps a fresh plan still has (gather + diff); absent: convergence is not checked. */
-  replan?: () => Promise<readonly { address: string }[]>;
-  /** Values to mask wherever they might appear (the session passphrase, say). */
-  secrets?: readonly string[];
-  /** Secrets the plan names instead of holding (namedSecrets of the preseed): given to the steps that send them, and masked. */
-  named?: ReadonlyMap<string, Secret>;
-  clock?: Clock;
-  retry?: Partial<StepRetryPolicy>;
-  lockPollMs?: number;
-  signal?: AbortSignal;
-}
-
-const refused = (error: string, plan: Plan): ApplyReport => ({
-  ok: false, exitCode: 1, steps: [], done: [], skipped: [], failed: [], notStarted: plan.steps.map((s) => s.address),
-  error, warnings: [], remaining: null, durationMs: 0,
-});
-
-export async function applyPlan(plan: Plan, hosts: Hosts, opts: ApplyPlanOptions = {}): Promise<ApplyReport> {
-  if (hasErrorFindings(plan.findings)) return refused('the plan has errors (see its findings); nothing was applied', plan);
-  const lockHost = hosts.get(plan.initiator);
-  if (!lockHost && plan.steps.length > 0) return refused(`no connection to the initiator ${plan.initiator}, which holds the site lock`, plan);
-  const clock = opts.clock ?? systemClock;
-  let journal = noJournal;
-  try {
-    if (opts.journalPath) journal = fileJournal(opts.journalPath, clock.now);
-  } catch (err) {
-    return refused(`cannot open the journal ${opts.journalPath}: ${(err as Error).message}`, plan);
-  }
-  const secrets = new SecretSet();
-  for (const s of opts.secrets ?? []) secrets.add(s);
-  for (const [name, s] of opts.named ?? []) secrets.provide(name, s);
-  return execute(plan, {
-    registry: planRegistry,
-    hosts,
-    clock,
-    secrets,
-    ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
-    ...(opts.retry ? { retry: opts.retry } : {}),
-    ...(opts.replan ? { replan: opts.replan } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(lockHost ? {
-      lock: new LxdConfigLock(lockHost, {
-        timeoutMs: opts.lockTimeoutMs ?? 0, operation: opts.operation ?? 'apply', clock, ...(opts.lockPollMs ? { pollMs: opts.lockPollMs } : {}),
-      }),
-    } : {}),
-    journal,
-    progress: opts.progress ?? silentProgress,
-  });
-}
-
-// ---- microcloud apply FILE | PLANFILE ----------------------------------------------------------
+import { loadSiteFor, planSiteFor } from './load-site.js';
+import { diagnosticsJson } from './validate.js';
 
 export interface ApplyCommandOptions {
   autoApprove: boolean;
@@ -91,29 +30,20 @@ export interface ApplyCommandOptions {
   forceUnlock: boolean;
 }
 
-/** `--lock-timeout`: seconds, or a number with s/m suffix ("90", "90s", "5m"). */
+// Go's duration syntax (time.ParseDuration, as Terraform's -lock-timeout takes it): one or more
+// number+unit pairs, units ns, us, µs, ms, s, m, h. parse-duration does the arithmetic; this only
+// keeps out what Go would refuse ("1 hour", "5 m"), which parse-duration would read.
+const GO_DURATION = /^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/;
+
+/** `--lock-timeout`: a Go/Terraform duration (`90s`, `1m30s`, `1h`), or a whole number of seconds. */
 export function lockTimeoutOption(value: string | boolean | undefined): number {
   if (value === undefined) return 0;
-  const m = typeof value === 'string' ? /^(\d+)(s|m)?$/.exec(value.trim()) : null;
-  if (!m) throw new UsageError(`--lock-timeout must be a duration such as 30s or 5m, not ${JSON.stringify(value)}`, 'apply');
-  return Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
-}
-
-/** A saved plan (`plan --out`), or null when the file is a preseed. */
-async function readSavedPlan(path: string): Promise<(SavedPlan & Plan) | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return null; // loadSite reports unreadable files in its own words.
+  const text = typeof value === 'string' ? value.trim() : '';
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : GO_DURATION.test(text) ? parseDuration(text) : null;
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms > 7 * 24 * 3600_000) {
+    throw new UsageError(`--lock-timeout must be a duration such as 90s, 1m30s or 1h (at most a week), not ${JSON.stringify(value)}`, 'apply');
   }
-  if (!text.trimStart().startsWith('{')) return null;
-  try {
-    const doc = JSON.parse(text) as SavedPlan & Plan;
-    return doc.kind === PLAN_DOCUMENT_KIND ? doc : null;
-  } catch {
-    return null;
-  }
+  return Math.round(ms);
 }
 
 async function confirm(io: CliIo): Promise<boolean> {
@@ -132,52 +62,148 @@ function progressFor(io: CliIo, json: boolean): ProgressSink {
   return io.isTTY ? terminalProgress(io.stderr) : plainProgress(io.stderr);
 }
 
+/**
+ * How an apply ended, on every path: `--json` prints it as the one closing `result` line
+ * (schemas/apply-result.schema.json); text mode has already said it in words.
+ */
+export interface ApplyResult {
+  type: 'result';
+  ok: boolean;
+  added: number;
+  changed: number;
+  failed: string[];
+  not_started: string[];
+  error?: string;
+  findings?: PlanFinding[];
+  diagnostics?: ReturnType<typeof diagnosticsJson>;
+}
+
+const ended = (ok: boolean, extra: Partial<ApplyResult> = {}): ApplyResult => ({
+  type: 'result', ok, added: 0, changed: 0, failed: [], not_started: [], ...extra,
+});
+
 export async function applyCommand(ctx: CommandContext, file: string, opts: ApplyCommandOptions): Promise<number> {
   const { io } = ctx;
-  const saved = await readSavedPlan(resolve(io.cwd, file));
-  const site = await loadSite(ctx, saved ? saved.preseedFile : file, opts.json);
-  if (!site) return EXIT.ERROR;
-  if (saved && saved.preseedDigest !== site.digest) {
-    io.stderr.write(`microcloud: the saved plan ${file} is stale: ${site.path} changed since it was planned. Run plan again.\n`);
-    return EXIT.ERROR;
-  }
-  const planned = await planSite(ctx, site, opts);
+  // Text on stderr in --json mode: stdout carries events and the result only.
+  const say = (line: string): void => { (opts.json ? io.stderr : io.stdout).write(`${line}\n`); };
+  const fail = (message: string, extra: Partial<ApplyResult> = {}): ApplyResult => {
+    io.stderr.write(`microcloud: ${ctx.secrets.scrub(message)}\n`);
+    return ended(false, { error: ctx.secrets.scrub(message), ...extra });
+  };
+  let result: ApplyResult;
   try {
-    if (saved && saved.liveFingerprint !== planned.plan.liveFingerprint) {
-      // A machine that cannot be read now (down, or a changed host key) moves the fingerprint too;
-      // "stale" alone would hide why.
-      for (const f of planned.plan.findings.filter((x) => x.severity === 'error')) io.stderr.write(`error: ${f.message}\n`);
-      io.stderr.write(`microcloud: the saved plan ${file} is stale: the site changed since it was planned. Run plan again.\n`);
-      return EXIT.ERROR;
+    result = await applyRun(ctx, file, opts, say, fail);
+  } catch (err) {
+    result = fail((err as Error).message);
+  }
+  if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+  return result.ok ? EXIT.OK : EXIT.ERROR;
+}
+
+type Say = (line: string) => void;
+type Fail = (message: string, extra?: Partial<ApplyResult>) => ApplyResult;
+
+async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOptions, say: Say, fail: Fail): Promise<ApplyResult> {
+  const { io } = ctx;
+  const saved = await readSavedPlan(resolve(io.cwd, file));
+  if (saved) {
+    const unreadable = unreadableSavedPlan(saved);
+    if (unreadable) return fail(`cannot apply ${file}: ${unreadable}. Run plan again with this build.`);
+  }
+  const loaded = await loadSiteFor(ctx, saved ? saved.preseedFile : file, { json: opts.json, print: !opts.json });
+  if (!loaded.site) return fail(`${saved ? saved.preseedFile : file} is invalid; nothing was applied`, { diagnostics: diagnosticsJson(loaded.diagnostics) });
+  const site = loaded.site;
+  if (saved && saved.preseedDigest !== site.digest) {
+    return fail(`the saved plan ${file} is stale: ${site.path} changed since it was planned. Run plan again.`);
+  }
+  const planned = await planSiteFor(ctx, site, opts);
+  let lock: LxdConfigLock | null = null;
+  try {
+    const first = planned.plan;
+    if (opts.forceUnlock) return await releaseLock(ctx, planned, first, say, fail);
+    const refusal = refuseOnFindings(first);
+    if (refusal) {
+      if (!opts.json) io.stdout.write(renderPlanText(first));
+      return fail(refusal, { findings: first.findings });
     }
-    const plan: Plan = saved ?? planned.plan;
-    if (opts.forceUnlock) return await releaseLock(ctx, planned, plan);
+    // Refusals that the first read already proves cost no lock and no write of any kind.
+    const early = savedPlanRefusal(file, saved, first);
+    if (early) return fail(early);
+    if (first.steps.length === 0) return noChanges(opts, first, say);
+    if (!opts.autoApprove && !io.stdin?.isTTY) {
+      if (!opts.json) io.stdout.write(renderPlanText(first));
+      return fail('refusing to apply: stdin is not a terminal to confirm on. Review the plan and run again with --auto-approve.', { not_started: first.steps.map((s) => s.address) });
+    }
+
+    // Lock, then read again: the plan shown, confirmed and applied is the one read under the lock,
+    // so no other run can change the site between the read and the last check (Terraform's order).
+    const lockHost = planned.gathered.hosts.get(first.initiator);
+    if (!lockHost) return fail(`no connection to the initiator ${first.initiator}, which holds the site lock`);
+    lock = new LxdConfigLock(lockHost, { timeoutMs: opts.lockTimeoutMs, operation: `apply ${file}`, clock: systemClock });
+    const progress = progressFor(io, opts.json);
+    try {
+      await lock.acquire((holder) => progress.emit({ type: 'lock-waiting', holder }), (message) => progress.emit({ type: 'warning', message }));
+    } catch (err) {
+      lock = null;
+      return fail(err instanceof LockHeldError ? err.message : `could not take the site lock: ${(err as Error).message}`);
+    }
+    const plan = await planned.replan();
+    const again = refuseOnFindings(plan) ?? savedPlanRefusal(file, saved, plan);
+    if (again) return fail(again, refuseOnFindings(plan) ? { findings: plan.findings } : {});
+    if (plan.steps.length === 0) return noChanges(opts, plan, say);
     if (!opts.json) io.stdout.write(renderPlanText(plan));
-    if (hasErrorFindings(plan.findings)) return EXIT.ERROR;
-    if (plan.steps.length === 0) {
-      if (opts.json) io.stdout.write(`${JSON.stringify({ type: 'result', ok: true, changes: 0 })}\n`);
-      return EXIT.OK;
-    }
     if (!opts.autoApprove) {
-      if (!io.stdin?.isTTY) {
-        io.stderr.write('microcloud: refusing to apply: stdin is not a terminal to confirm on. Review the plan and run again with --auto-approve.\n');
-        return EXIT.ERROR;
-      }
       if (!(await confirm(io))) {
         io.stderr.write('Apply cancelled: nothing was changed.\n');
-        return EXIT.ERROR;
+        return ended(false, { error: 'cancelled at the prompt; nothing was changed', not_started: plan.steps.map((s) => s.address) });
       }
     }
+    const report = await runSteps(ctx, site, planned, plan, opts);
+    for (const line of reportLines(report)) say(ctx.secrets.scrub(line));
     const { add, change } = summarize(plan);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    const report = await applyPlan(plan, planned.gathered.hosts, {
+    if (report.ok && !opts.json) io.stdout.write(`\nApply complete! ${add} added, ${change} changed. The site matches the file.\n`);
+    return ended(report.ok, {
+      added: add, changed: change, failed: report.failed.map((f) => f.address), not_started: report.notStarted,
+      ...(report.error ? { error: ctx.secrets.scrub(report.error) } : {}),
+    });
+  } finally {
+    if (lock) {
+      await lock.release().catch((err: unknown) => io.stderr.write(`warning: the lock could not be released: ${ctx.secrets.scrub((err as Error).message)}\n`));
+    }
+    await planned.gathered.close();
+  }
+}
+
+/** Why a saved plan may not run against this fresh plan (stale, or not the same steps), or null. */
+function savedPlanRefusal(file: string, saved: SavedPlan | null, plan: Plan): string | null {
+  if (!saved) return null;
+  if (saved.liveFingerprint !== plan.liveFingerprint) return `the saved plan ${file} is stale: the site changed since it was planned. Run plan again.`;
+  const differs = savedStepsDiffer(saved.steps, plan.steps);
+  if (differs.length === 0) return null;
+  return `the saved plan ${file} is not the plan this file and site produce (it was edited, or made by another build): ${differs.join('; ')}. Nothing was applied; run plan again.`;
+}
+
+function refuseOnFindings(plan: Plan): string | null {
+  const errors = plan.findings.filter((f) => f.severity === 'error');
+  return errors.length === 0 ? null : `the plan has errors, so nothing was applied: ${errors.map((f) => f.message).join('; ')}`;
+}
+
+function noChanges(opts: ApplyCommandOptions, plan: Plan, say: Say): ApplyResult {
+  if (!opts.json) say(renderPlanText(plan).trimEnd());
+  return ended(true);
+}
+
+/** The steps, under the lock the caller holds, with Ctrl-C stopping the walk as a failure does. */
+async function runSteps(ctx: CommandContext, site: LoadedSite, planned: PlannedSite, plan: Plan, opts: ApplyCommandOptions): Promise<ApplyReport> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    return await applyPlan(plan, planned.gathered.hosts, {
       parallelism: opts.parallelism,
-      lockTimeoutMs: opts.lockTimeoutMs,
-      operation: `apply ${file}`,
+      lockHeld: true,
       journalPath: opts.journal ?? join(dirname(site.path), '.microcloud', 'journal.jsonl'),
-      progress: progressFor(io, opts.json),
+      progress: progressFor(ctx.io, opts.json),
       replan: async () => {
         const next = await planned.replan();
         // A plan with errors has no steps; that must not read as "converged".
@@ -187,24 +213,16 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
       secrets: secretsOf(site.desired).map((x) => x.reveal()),
       named: namedSecrets(site.desired),
       signal: controller.signal,
-    }).finally(() => process.removeListener('SIGINT', onSignal));
-    const out = opts.json ? io.stderr : io.stdout;
-    for (const line of reportLines(report)) out.write(`${ctx.secrets.scrub(line)}\n`);
-    if (opts.json) io.stdout.write(`${JSON.stringify({ type: 'result', ok: report.ok, added: add, changed: change, failed: report.failed.map((f) => f.address), not_started: report.notStarted })}\n`);
-    else if (report.ok) io.stdout.write(`\nApply complete! ${add} added, ${change} changed. The site matches the file.\n`);
-    return report.exitCode;
+    });
   } finally {
-    await planned.gathered.close();
+    process.removeListener('SIGINT', onSignal);
   }
 }
 
-async function releaseLock(ctx: CommandContext, planned: PlannedSite, plan: Plan): Promise<number> {
-  const host = planned.gathered.hosts.get(plan.initiator);
-  if (!host) {
-    ctx.io.stderr.write(`microcloud: cannot release the lock: no connection to the initiator ${plan.initiator}.\n`);
-    return EXIT.ERROR;
-  }
+async function releaseLock(ctx: CommandContext, planned: PlannedSite, plan: Plan, say: Say, fail: Fail): Promise<ApplyResult> {
+  const host: Host | undefined = planned.gathered.hosts.get(plan.initiator);
+  if (!host) return fail(`cannot release the lock: no connection to the initiator ${plan.initiator}`);
   const holder = await forceUnlock(host);
-  ctx.io.stdout.write(holder ? `Released the lock held by ${describeHolder(holder, Date.now())}.\n` : 'The site was not locked.\n');
-  return EXIT.OK;
+  say(holder ? `Released the lock held by ${describeHolder(holder, Date.now())}.` : 'The site was not locked.');
+  return ended(true);
 }

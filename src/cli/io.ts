@@ -1,6 +1,6 @@
 // What a command needs from the process, so commands run the same in tests and for real.
 import type winston from 'winston';
-import type { SecretRegistry } from './log.js';
+import type { SecretSet } from '../secrets.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -16,7 +16,7 @@ export interface CliIo {
 export interface CommandContext {
   io: CliIo;
   log: winston.Logger;
-  secrets: SecretRegistry;
+  secrets: SecretSet;
 }
 
 /** Exit codes are a contract (docs/exit-codes.md). */

@@ -6,12 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SCHEMA_URL } from '../preseed/schema.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
-import { createLogger, SecretRegistry, type LogFormat, type LogLevel } from './log.js';
+import { createLogger, type LogFormat, type LogLevel } from './log.js';
+import { SecretSet } from '../secrets.js';
 import { applyCommand, lockTimeoutOption } from './apply.js';
 import { parallelismOption, planCommand } from './plan.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../site/version.js';
+import { closestKey } from '../preseed/suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -20,6 +22,8 @@ interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /** What each option does, for `microcloud <command> --help`: every option has a line (tests/cli/main.test.ts). */
+  help: Record<string, string>;
   /** Hands the rest of the arguments to a command with its own parser (lab). */
   passthrough?: boolean;
   run(ctx: CommandContext, positionals: string[], values: Values): Promise<number>;
@@ -38,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Check a preseed file: every error and warning, with line, column and key path',
     usage: 'microcloud validate FILE [--json]',
     options: { json: { type: 'boolean' } },
+    help: { json: 'Print the diagnostics as a JSON array of {severity, path, line, column, message, hint}' },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('validate takes exactly one FILE', 'validate');
       return validateCommand(ctx, positionals[0] as string, values['json'] === true);
@@ -52,6 +57,13 @@ const COMMANDS: Record<string, Command> = {
       'detailed-exitcode': { type: 'boolean' },
       parallelism: { type: 'string' },
       'trust-on-first-use': { type: 'boolean' },
+    },
+    help: {
+      json: 'Print the plan as the versioned JSON document (the same one --out saves)',
+      out: 'Save the plan to PLANFILE (mode 0600) for `apply PLANFILE`; it never holds a secret',
+      'detailed-exitcode': 'Exit 2 when the plan has changes, 0 when it has none (1 stays an error)',
+      parallelism: 'Machines read at once, 1 to 1000 (default 64)',
+      'trust-on-first-use': "Accept and record an unknown host's key (never a changed one)",
     },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('plan takes exactly one FILE', 'plan');
@@ -77,6 +89,15 @@ const COMMANDS: Record<string, Command> = {
       'trust-on-first-use': { type: 'boolean' },
       'force-unlock': { type: 'boolean' },
     },
+    help: {
+      'auto-approve': 'Apply without asking; required when stdin is not a terminal',
+      json: 'Stream one JSON event per line and end with one result line (schemas/output.schema.json)',
+      parallelism: 'Machines read and steps run at once, 1 to 1000 (defaults: 64 reads, 10 steps)',
+      'lock-timeout': 'How long to wait for a lock another run holds: 90s, 1m30s, 1h (default 0: fail at once)',
+      journal: 'Where to append the step journal (default .microcloud/journal.jsonl next to the file)',
+      'trust-on-first-use': "Accept and record an unknown host's key (never a changed one)",
+      'force-unlock': 'Remove the site lock a dead run left on another machine, say whose it was, and stop',
+    },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('apply takes exactly one FILE or PLANFILE', 'apply');
       const journal = values['journal'];
@@ -99,6 +120,11 @@ const COMMANDS: Record<string, Command> = {
       parallelism: { type: 'string' },
       'trust-on-first-use': { type: 'boolean' },
     },
+    help: {
+      json: 'Print {format_version, in_sync, differences, errors, healthy, services}',
+      parallelism: 'Machines read at once, 1 to 1000 (default 64)',
+      'trust-on-first-use': "Accept and record an unknown host's key (never a changed one)",
+    },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('status takes exactly one FILE', 'status');
       return statusCommand(ctx, positionals[0] as string, {
@@ -112,6 +138,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Print the preseed JSON Schema (for editors and other tools)',
     usage: 'microcloud schema',
     options: {},
+    help: {},
     async run(ctx, positionals) {
       if (positionals.length > 0) throw new UsageError('schema takes no arguments', 'schema');
       ctx.io.stdout.write(readFileSync(SCHEMA_URL, 'utf8'));
@@ -123,6 +150,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'microcloud lab up --nodes N [--dir DIR] [--latency MS] [--detach] | lab down [--dir DIR] | lab status [--dir DIR]',
     options: {},
     passthrough: true,
+    help: {},
     async run(_ctx, positionals) {
       const { labCommand } = await import('../lab/cli.js');
       return labCommand(positionals);
@@ -143,14 +171,25 @@ function help(): string {
     ...lines,
     '',
     'Global options:',
-    '  --log-format text|json   Log as readable text (default) or JSON lines; logs go to stderr',
-    '  --log-level LEVEL        error, warn, info (default) or debug',
-    '  --no-color               No colors in logs',
-    '  -h, --help               Show help (also `microcloud <command> --help`)',
-    '  --version                Show the version',
+    ...GLOBAL_HELP,
     '',
     'Exit codes: 0 success, 1 error or invalid input, 2 changes (plan --detailed-exitcode) or out of sync/unhealthy (status), 64 usage error.',
   ].join('\n');
+}
+
+const GLOBAL_HELP = [
+  '  --log-format text|json   Log as readable text (default) or JSON lines; logs go to stderr',
+  '  --log-level LEVEL        error, warn, info (default) or debug',
+  '  --no-color               No colors in logs',
+  '  -h, --help               Show help (also `microcloud <command> --help`)',
+  '  --version                Show the version',
+];
+
+function commandHelp(c: Command): string {
+  const flag = (name: string): string => `--${name}${c.options[name]?.type === 'string' ? ` ${name === 'out' ? 'PLANFILE' : name === 'journal' ? 'PATH' : name === 'lock-timeout' ? 'DURATION' : 'N'}` : ''}`;
+  const width = Math.max(24, ...Object.keys(c.options).map((n) => flag(n).length));
+  const lines = Object.keys(c.options).map((n) => `  ${flag(n).padEnd(width)} ${c.help[n] ?? ''}`);
+  return [`Usage: ${c.usage}`, '', `${c.summary}.`, ...(lines.length ? ['', 'Options:', ...lines] : []), '', 'Global options:', ...GLOBAL_HELP].join('\n');
 }
 
 /** The command word: the first argument that is neither a global option nor a global option's value. */
@@ -182,12 +221,13 @@ function choice<T extends string>(value: unknown, allowed: readonly T[], flag: s
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const secrets = new SecretRegistry();
+  const secrets = new SecretSet();
   try {
     const { name, before, after } = splitCommand(argv);
     const command = name !== undefined ? COMMANDS[name] : undefined;
     if (name !== undefined && !command) {
-      throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+      const near = closestKey(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command ${JSON.stringify(name)}${near ? ` (did you mean "${near}"?)` : ''}; commands: ${Object.keys(COMMANDS).join(', ')}`);
     }
     // A passthrough command parses its own options; only global options before its name count here.
     const parsed = parse(command?.passthrough ? before : [...before, ...after], { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) }, name);
@@ -199,7 +239,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (!command || (values['help'] && !command.passthrough)) {
       if (!command && !values['help']) throw new UsageError('no command given');
-      io.stdout.write(`${command ? `Usage: ${command.usage}\n\n${command.summary}.` : help()}\n`);
+      io.stdout.write(`${command ? commandHelp(command) : help()}\n`);
       return EXIT.OK;
     }
     const log = createLogger({

@@ -2,12 +2,15 @@
 // apply would do — for people (text), for pipelines (--json), and for apply (--out PLANFILE).
 // Exit codes: 0 success (no changes, or changes without --detailed-exitcode), 1 error (invalid
 // file, unreachable machine, failed preflight), 2 changes (--detailed-exitcode only).
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasErrorFindings, renderPlanText } from '../plan/index.js';
-import { renderSavedPlan, savedPlan, writePlanFile } from '../plan/saved-plan.js';
+import { hasErrorFindings, PLAN_DOCUMENT_KIND, PLAN_FORMAT_VERSION, renderPlanText } from '../plan/index.js';
+import { renderSavedPlan, savedPlan } from '../plan/saved-plan.js';
+import { writePlanFile } from '../site/plan-file.js';
 import { secretsOf } from '../preseed/desired.js';
 import { EXIT, UsageError, type CommandContext } from './io.js';
-import { loadSite, planSite } from '../site/pipeline.js';
+import { loadSiteFor, planSiteFor } from './load-site.js';
+import { diagnosticsJson } from './validate.js';
 
 export interface PlanCommandOptions {
   json: boolean;
@@ -34,9 +37,16 @@ export function parallelismOption(value: string | boolean | undefined, command =
 export async function planCommand(ctx: CommandContext, file: string, opts: PlanCommandOptions): Promise<number> {
   const { io } = ctx;
   if (opts.out === '') throw new UsageError('--out needs a file name', 'plan');
-  const site = await loadSite(ctx, file, opts.json);
-  if (!site) return EXIT.ERROR;
-  const planned = await planSite(ctx, site, opts);
+  if (opts.out !== undefined && samePath(resolve(io.cwd, opts.out), resolve(io.cwd, file))) {
+    throw new UsageError(`--out ${opts.out} is the preseed being planned; the plan would overwrite it. Give the plan its own file, such as site.plan`, 'plan');
+  }
+  const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json, print: !opts.json });
+  if (!site) {
+    // The plan document's own shape (schemas/plan-document.schema.json), with the diagnostics inside.
+    if (opts.json) io.stdout.write(`${JSON.stringify({ kind: PLAN_DOCUMENT_KIND, format_version: PLAN_FORMAT_VERSION, error: `${file} is invalid`, diagnostics: diagnosticsJson(diagnostics) }, null, 2)}\n`);
+    return EXIT.ERROR;
+  }
+  const planned = await planSiteFor(ctx, site, opts);
   await planned.gathered.close();
   const { plan, version } = planned;
   const failed = hasErrorFindings(plan.findings);
@@ -59,4 +69,16 @@ export async function planCommand(ctx: CommandContext, file: string, opts: PlanC
   }
   if (failed) return EXIT.ERROR;
   return opts.detailedExitcode && plan.steps.length > 0 ? EXIT.CHANGES : EXIT.OK;
+}
+
+/** Whether two paths name one file (a link or `./` does not hide it). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return a === b || real(a) === real(b);
 }

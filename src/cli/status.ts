@@ -6,7 +6,8 @@ import { hasErrorFindings, initiatorKey, reachable } from '../plan/index.js';
 import { siteHealth, type CephHealthReport } from '../plan/health.js';
 import type { Host } from '../remote/index.js';
 import { EXIT, type CommandContext } from './io.js';
-import { loadSite, planSite } from '../site/pipeline.js';
+import { loadSiteFor, planSiteFor } from './load-site.js';
+import { diagnosticsJson } from './validate.js';
 
 async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
   try {
@@ -20,9 +21,17 @@ async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
 
 export async function statusCommand(ctx: CommandContext, file: string, opts: { json: boolean; parallelism: number | undefined; trustOnFirstUse: boolean }): Promise<number> {
   const { io } = ctx;
-  const site = await loadSite(ctx, file, opts.json);
-  if (!site) return EXIT.ERROR;
-  const planned = await planSite(ctx, site, opts);
+  const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json, print: !opts.json });
+  if (!site) {
+    if (opts.json) {
+      io.stdout.write(`${JSON.stringify({
+        format_version: 1, in_sync: false, differences: [], errors: [{ machine: null, message: `${file} is invalid` }],
+        healthy: false, services: [], diagnostics: diagnosticsJson(diagnostics),
+      }, null, 2)}\n`);
+    }
+    return EXIT.ERROR;
+  }
+  const planned = await planSiteFor(ctx, site, opts);
   try {
     const { plan, gathered } = planned;
     const errors = plan.findings.filter((f) => f.severity === 'error');

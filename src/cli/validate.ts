@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { secretsOf } from '../preseed/desired.js';
 import { hasErrors, renderDiagnostic, type Diagnostic } from '../preseed/diagnostics.js';
-import { readPreseedFile } from '../preseed/load.js';
+import { readPreseedFile } from '../site/preseed-file.js';
 import { EXIT, type CommandContext } from './io.js';
 
 /**
@@ -10,12 +10,16 @@ import { EXIT, type CommandContext } from './io.js';
  * `[{severity, path, line, column, message, hint}]` with --json, else one located line each and a
  * closing summary.
  */
+/** The documented JSON of diagnostics: `[{severity, path, line, column, message, hint}]`. */
+export function diagnosticsJson(diagnostics: readonly Diagnostic[]): Pick<Diagnostic, 'severity' | 'path' | 'line' | 'column' | 'message' | 'hint'>[] {
+  return diagnostics.map(({ severity, path, line, column, message, hint }) => ({ severity, path, line, column, message, hint }));
+}
+
 export function printDiagnostics(out: NodeJS.WritableStream, file: string, diagnostics: Diagnostic[], json: boolean): { errors: number; warnings: number } {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   if (json) {
-    const list = diagnostics.map(({ severity, path, line, column, message, hint }) => ({ severity, path, line, column, message, hint }));
-    out.write(`${JSON.stringify(list, null, 2)}\n`);
+    out.write(`${JSON.stringify(diagnosticsJson(diagnostics), null, 2)}\n`);
   } else {
     for (const d of diagnostics) out.write(`${renderDiagnostic(d)}\n`);
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;

@@ -216,6 +216,7 @@ async function foreground(opts: UpOptions, io: LabIo): Promise<number> {
   try {
     const state = writeUpFiles(site, opts, files);
     io.stdout.write(describe(state, io));
+    io.stdout.write('The lab runs in the foreground: press Ctrl-C to stop it (or run `microcloud lab down` from another terminal). Use --detach to run it in the background.\n');
     await untilSignalled();
   } finally {
     await stop();

@@ -1,7 +1,7 @@
 // LiveState: what gather reads from each machine, as facts about the site rather than REST shapes.
 // Every machine is described from its own point of view (its own sockets), so cluster-wide facts
 // (members, pools, the default profile…) appear once per member; the planner reads them from the
-// machine that anchors the cluster. Gather fills it; the planner, preflight and expectedEffect only
+// machine that anchors the cluster. Gather fills it; the planner, preflight and the test model (tests/model/effects) only
 // read it. Keep it JSON: it is hashed into the plan's live-state fingerprint.
 import type { ResourcesDisk } from '../preseed/disk-filter.js';
 

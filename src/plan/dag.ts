@@ -26,11 +26,6 @@ export function orderSteps(steps: readonly Step[]): Step[] {
   return out;
 }
 
-/** Steps whose dependencies are all in `done` and that are not done themselves. */
-export function readySteps(steps: readonly Step[], done: ReadonlySet<string> = new Set()): Step[] {
-  return steps.filter((s) => !done.has(s.address) && s.dependsOn.every((d) => done.has(d)));
-}
-
 /** Whether running the steps in this order respects every dependency. */
 export function respectsDependencies(order: readonly Step[]): boolean {
   const seen = new Set<string>();

@@ -9,8 +9,8 @@ export type { DiskResolution, ResolvedDisk, FilterOutcome, DiskUse, DiskSource }
 export { resolveDisks } from './disks.js';
 export { preflight } from './preflight.js';
 export { diff, DEFAULT_MARKER, type PlanOptions } from './diff.js';
-export { orderSteps, readySteps, respectsDependencies, PlanGraphError } from './dag.js';
+export { orderSteps, respectsDependencies, PlanGraphError } from './dag.js';
 export { liveFingerprint, canonicalJson } from './fingerprint.js';
-export { satisfied, expectedEffect, specOf, STEP_SPECS, EffectError } from './steps/index.js';
+export { satisfied, specOf, STEP_SPECS } from './steps/index.js';
 export { initiatorKey } from './topology.js';
-export { renderPlanText, renderPlanJson, planDocument, closingLine, assertNoSecrets, SecretInPlanError, PLAN_DOCUMENT_KIND, type PlanDocument } from './render.js';
+export { renderPlanText, planDocument, closingLine, assertNoSecrets, SecretInPlanError, PLAN_DOCUMENT_KIND, type PlanDocument } from './render.js';

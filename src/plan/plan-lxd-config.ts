@@ -2,7 +2,7 @@
 // run through the initiator once every member of this apply has joined. A key the file no longer
 // lists is left as it is: nothing is unset unless the file says so (`key: ""`).
 import { configMatches } from '../preseed/lxd-config.js';
-import { Secret } from '../preseed/secret.js';
+import { Secret } from '../secrets.js';
 import type { PlanGraph } from './graph.js';
 import { reachable } from '../live/state.js';
 import { afterLxdMembers } from './plan-lxd-cluster.js';

@@ -1,8 +1,7 @@
 // A plan for people (grouped by machine and service, `+`/`~` markers, the resolved disks, a closing
 // summary line) and for programs (a versioned JSON document). Neither may carry a secret: a plan
 // has none by construction, and the JSON path proves it before anything leaves the process.
-import { isSecretKey } from '../preseed/lxd-config.js';
-import { MIN_MASKED_LENGTH, REDACTED, Secret } from '../preseed/secret.js';
+import { isSecretName, MIN_MASKED_LENGTH, REDACTED, Secret } from '../secrets.js';
 import type { ResolvedDisk } from './disks.js';
 import type { PlanFinding } from './findings.js';
 import { SERVICE_LABEL, type ServiceName } from '../live/state.js';
@@ -83,14 +82,9 @@ export function planDocument(plan: Plan): PlanDocument {
   return { kind: PLAN_DOCUMENT_KIND, ...plan, summary: summarize(plan) };
 }
 
-const SECRET_KEY = /passphrase|password|token|secret|private/i;
-
 export class SecretInPlanError extends Error {
   override readonly name = 'SecretInPlanError';
 }
-
-/** Dotted keys are LXD config keys (cluster.join_token_expiry is not a secret); others are field names. */
-const namedLikeSecret = (key: string): boolean => (key.includes('.') ? isSecretKey(key) : SECRET_KEY.test(key));
 
 /**
  * Throws if the value holds a Secret, a key named like one, or the text of any of `secrets` (those
@@ -107,17 +101,10 @@ export function assertNoSecrets(value: unknown, secrets: readonly Secret[] = [])
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`));
     if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (namedLikeSecret(k)) throw new SecretInPlanError(`the plan has a key named like a secret at ${path}.${k}`);
+        if (isSecretName(k)) throw new SecretInPlanError(`the plan has a key named like a secret at ${path}.${k}`);
         walk(x, `${path}.${k}`);
       }
     }
   };
   walk(value, '$');
-}
-
-/** The versioned JSON document (`--json`, `--out`), checked to carry no secret. */
-export function renderPlanJson(plan: Plan, secrets: readonly Secret[] = []): string {
-  const doc = planDocument(plan);
-  assertNoSecrets(doc, secrets);
-  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -7,7 +7,7 @@ import type { DiskFilterInput, PreseedInput, SshSystemInput } from './input.js';
 import { lxdConfigValue, secretRef, type LxdConfigValue } from './lxd-config.js';
 import { canonicalIp } from './net.js';
 import { isBootstrap } from './rules.js';
-import { Secret } from './secret.js';
+import { Secret } from '../secrets.js';
 
 export const DEFAULT_LOOKUP_TIMEOUT = 60;
 export const DEFAULT_SESSION_TIMEOUT = 3600;
@@ -170,8 +170,9 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext):
     discovery: p.initiator_address !== undefined ? 'unicast' : 'multicast',
     initiator: { name: initiatorName, address: p.initiator_address ?? null },
     lookupSubnet: p.lookup_subnet ?? null,
-    lookupTimeout: p.lookup_timeout || DEFAULT_LOOKUP_TIMEOUT,
-    sessionTimeout: p.session_timeout || DEFAULT_SESSION_TIMEOUT,
+    // MicroCloud uses a timeout only when it is above 0 (cmd/microcloud/preseed.go, RunPreseed).
+    lookupTimeout: (p.lookup_timeout ?? 0) > 0 ? p.lookup_timeout! : DEFAULT_LOOKUP_TIMEOUT,
+    sessionTimeout: (p.session_timeout ?? 0) > 0 ? p.session_timeout! : DEFAULT_SESSION_TIMEOUT,
     sessionPassphrase: p.session_passphrase !== undefined ? new Secret(p.session_passphrase) : null,
     systems,
     ovn: {

@@ -5,15 +5,16 @@
  *   `Match`, `match` and `DefaultParse*` (match.go), `ValueOf` (value.go); `shared/units.ParseByteSizeString`.
  * - canonical/microcloud `cmd/microcloud/preseed.go`: `DiskOperatorSet`, `DiskFilter.Match` (which swaps in
  *   `ParseByteSizeString` for `size`), and the candidate loop in the storage setup; `service.FormatDiskPath`.
- * - Go's `regexp/syntax` for what `regexp.Compile` accepts, because an invalid pattern silently turns
- *   into a plain case-insensitive comparison.
+ * - Go's `regexp` package, run through re2js, a pure-JS port of Go's RE2 engine: the same syntax and
+ *   the same verdict on what `regexp.Compile` accepts (an invalid pattern silently turns into a plain
+ *   case-insensitive comparison), and matching in time linear in the disk's field, as in Go.
  *
  * One deliberate difference: Go only notices unknown fields, bad values and bad operators while
  * matching, i.e. only on a machine that has candidate disks. Here they are reported at parse time,
  * in the order Go would hit them, so a preseed fails before anything is deployed.
  */
 
-import { literal, translateGoRegexp } from './go-regexp.js';
+import { RE2JS, RE2JSSyntaxException } from 're2js';
 import { editDistance } from './suggest.js';
 
 /** A disk from LXD's `GET /1.0/resources` (`storage.disks[]`, Go `api.ResourcesStorageDisk`). */
@@ -58,8 +59,8 @@ export class DiskFilterError extends Error {
 export type DiskFilterOperator = '==' | '!=' | '<' | '>' | '<=' | '>=';
 
 export type DiskClauseValue =
-  /** `regex` is either the translated Go regexp or, when Go would reject it, a case-insensitive equality test. */
-  | { readonly kind: 'string'; readonly text: string; readonly regex: RegExp; readonly literal: boolean }
+  /** `regex` is either the Go regexp or, when Go would reject it, a case-insensitive equality test. */
+  | { readonly kind: 'string'; readonly text: string; readonly regex: GoRegexp; readonly literal: boolean }
   | { readonly kind: 'uint'; readonly text: string; readonly value: bigint }
   | { readonly kind: 'bool'; readonly text: string; readonly value: boolean };
 
@@ -241,7 +242,7 @@ function checkClause(
     }
     value = { kind, text, value: GO_TRUE.includes(text) };
   } else {
-    value = stringValue(text, c.value.offset, fail, warnings);
+    value = stringValue(text, warnings);
   }
   const op = c.operator.text;
   if (!OPERATORS.includes(op)) {
@@ -254,24 +255,37 @@ function checkClause(
   return { logical: c.logical, not: c.not, field, operator: op as DiskFilterOperator, value, offset: c.field.offset };
 }
 
-function stringValue(
-  text: string,
-  offset: number,
-  fail: (message: string, offset: number, hint?: string) => DiskFilterError,
-  warnings: string[],
-): DiskClauseValue {
+/** A compiled Go regexp: `test` is Go's `(*Regexp).MatchString`, an unanchored search. */
+export interface GoRegexp {
+  test(text: string): boolean;
+}
+
+/**
+ * Go's `regexp.Compile` (Perl syntax, leftmost-first), on re2js: the compiled pattern, or the error
+ * text Go gives (`missing closing ): ...`, without Go's "error parsing regexp: " prefix).
+ */
+export function compileGoRegexp(pattern: string): { regexp: GoRegexp } | { error: string } {
+  try {
+    const re = RE2JS.compile(pattern);
+    return { regexp: { test: (text) => re.test(text) } };
+  } catch (e) {
+    if (!(e instanceof RE2JSSyntaxException)) throw e;
+    return { error: e.message.replace(/^error parsing regexp: /, '') };
+  }
+}
+
+function stringValue(text: string, warnings: string[]): DiskClauseValue {
   // DefaultParseRegexp: anchor unless the value mentions ^ or $ anywhere (even escaped or in a class).
   const anchored = !text.includes('^') && !text.includes('$');
-  const translated = translateGoRegexp(`(?i)${anchored ? `^${text}$` : text}`);
-  if (translated === null) {
-    warnings.push(`"${text}" is not a valid regular expression, so MicroCloud compares it as plain text (ignoring case)`);
-    return { kind: 'string', text, regex: new RegExp(`^${[...text].map(literal).join('')}$`, 'iv'), literal: true };
-  }
-  if (translated.unsupported) {
-    throw fail(`the pattern "${text}" uses ${translated.unsupported}, which this tool cannot reproduce`, offset, 'rewrite the pattern without it; everything in a find: pattern is already case-insensitive');
+  const compiled = compileGoRegexp(`(?i)${anchored ? `^${text}$` : text}`);
+  if ('error' in compiled) {
+    warnings.push(`"${text}" is not a valid regular expression (${compiled.error}), so MicroCloud compares it as plain text (ignoring case)`);
+    // strings.EqualFold folds by the same Unicode orbits as (?i), so a quoted (?i) pattern is the same test.
+    const equal = RE2JS.compile(RE2JS.quote(text), RE2JS.CASE_INSENSITIVE);
+    return { kind: 'string', text, regex: { test: (s) => equal.testExact(s) }, literal: true };
   }
   if (text.includes('%')) warnings.push(`"%" in "${text}" is a literal percent sign, not a wildcard; use .* instead`);
-  return { kind: 'string', text, regex: new RegExp(translated.source, 'iv'), literal: false };
+  return { kind: 'string', text, regex: compiled.regexp, literal: false };
 }
 
 /** filter.Match: clauses fold strictly left to right, with no precedence and no short-circuit. */
@@ -308,11 +322,6 @@ function matchClause({ field, operator, value }: DiskClause, disk: ResourcesDisk
       }
     }
   }
-}
-
-/** MicroCloud's preseed candidates: disks without partitions (nothing else is excluded in preseed mode). */
-export function candidateDisks<T extends ResourcesDisk>(disks: readonly T[]): T[] {
-  return disks.filter((d) => (d.partitions?.length ?? 0) === 0);
 }
 
 /** service.FormatDiskPath. */

@@ -51,11 +51,19 @@ function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed
     }
   }
   for (const token of parser.end()) tokens.push(token);
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, strict: true });
+  const composer = new Composer({ uniqueKeys: sameKey, prettyErrors: false, strict: true });
   return Array.from(composer.compose(tokens));
 }
 
-export function parseYaml(text: string): ParseResult {
+/** A scalar key as yaml.v3 compares keys for uniqueness: by its text (`1` and `"1"` are one key). */
+const keyText = (node: unknown): string | null => (isScalar(node) ? (node.source ?? String(node.value)) : null);
+const sameKey = (a: unknown, b: unknown): boolean => a === b || (keyText(a) !== null && keyText(a) === keyText(b));
+
+/**
+ * `prepare` may rewrite the parsed document before it becomes a value (load.ts reads scalars the way
+ * MicroCloud's YAML decoder does); positions stay those of the file.
+ */
+export function parseYaml(text: string, prepare?: (doc: Document.Parsed) => void): ParseResult {
   const lineCounter = new LineCounter();
   const parsed = parseDocuments(text, lineCounter);
   const position = (offset: number): Position => {
@@ -73,12 +81,14 @@ export function parseYaml(text: string): ParseResult {
   }
   const list = parsed;
   if (list.length === 0) return fail(0, 'the file has no YAML document', 'write a preseed: a mapping with at least `systems:`');
-  const errors = list.flatMap((d) => d.errors).map((e) => ({
-    severity: 'error' as const,
-    path: [],
-    message: yamlMessage(e.code, e.message),
-    ...(e.code === 'DUPLICATE_KEY' ? { hint: 'remove or merge the repeated key: later values would silently win in other tools' } : {}),
-    position: position(e.pos[0]),
+  const errors = list.flatMap((d) => d.errors.map((e) => {
+    const base = { severity: 'error' as const, position: position(e.pos[0]) };
+    if (e.code !== 'DUPLICATE_KEY') return { ...base, path: [], message: yamlMessage(e.message) };
+    // yaml.v3's words (decode.go: `mapping key %#v already defined at line %d`), at the repeated key.
+    const dup = findDuplicate(d, e.pos[0]);
+    const hint = 'remove or merge the repeated key: MicroCloud refuses it, and other tools would silently keep the last value';
+    if (!dup) return { ...base, path: [], message: 'duplicate key: a key may appear only once in a mapping', hint };
+    return { ...base, path: dup.path, message: `mapping key ${JSON.stringify(dup.key)} already defined at line ${position(dup.firstOffset).line}`, hint };
   }));
   if (errors.length > 0) return { ok: false, errors };
   if (list.length > 1) {
@@ -94,6 +104,7 @@ export function parseYaml(text: string): ParseResult {
     const kind = isSeq(contents) ? 'a list' : 'a single value';
     return fail(contents.range?.[0] ?? 0, `the top level must be a mapping of keys, not ${kind}`, 'start the file with keys such as `initiator_address:` and `systems:`');
   }
+  prepare?.(doc);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -110,11 +121,37 @@ export function parseYaml(text: string): ParseResult {
   };
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(message: string): string {
   // The library's messages end with a source excerpt after a colon and newline; the position says enough.
   const first = message.split('\n')[0] ?? message;
-  const text = first.replace(/ at line \d+, column \d+:?$/, '');
-  return code === 'DUPLICATE_KEY' ? 'duplicate key: a key may appear only once in a mapping' : `YAML syntax error: ${text}`;
+  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+/** The key path and the first occurrence of the repeated key that starts at `offset`. */
+function findDuplicate(doc: Document.Parsed, offset: number): { path: PathSegment[]; key: string; firstOffset: number } | null {
+  const walk = (node: unknown, path: PathSegment[]): { path: PathSegment[]; key: string; firstOffset: number } | null => {
+    if (isMap(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        const pair = node.items[i];
+        if (!isPair(pair)) continue;
+        const name = keyText(pair.key);
+        if (name !== null && (pair.key as Node).range?.[0] === offset) {
+          const first = node.items.slice(0, i).find((p) => isPair(p) && keyText(p.key) === name);
+          const firstOffset = first ? (first.key as Node).range?.[0] : undefined;
+          if (firstOffset !== undefined) return { path: [...path, isScalar(pair.key) ? String(pair.key.value) : name], key: name, firstOffset };
+        }
+        const found = walk(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : (name ?? '?')]);
+        if (found) return found;
+      }
+    } else if (isSeq(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        const found = walk(node.items[i], [...path, i]);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return walk(doc.contents, []);
 }
 
 function locateOffset(doc: Document.Parsed, path: readonly PathSegment[], at: 'key' | 'value'): number {

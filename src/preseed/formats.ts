@@ -9,7 +9,18 @@ export interface FormatRule {
   hint: string;
   /** What is wrong with this value in particular, when one message cannot say it for every value. */
   explain?: (value: string) => { message: string; hint: string } | null;
+  /** The words MicroCloud, LXD or Go use for this value, which then make the whole message. */
+  upstream?: (value: string) => string;
 }
+
+const q = (s: string): string => JSON.stringify(s);
+/** Go's net.ParseCIDR error, which MicroCloud returns as it is. */
+const cidrError = (v: string): string => `invalid CIDR address: ${v}`;
+/** MicroCloud's run-time UPLINK check (cmd/microcloud/main_init.go) with LXD's IsNetworkAddressCIDRV4/V6. */
+const gatewayError = (family: 4 | 6) => (v: string): string => {
+  const cidr = parseCidr(v);
+  return cidr ? `Invalid ipv${family}.gateway ${q(v)}: Not an IPv${family} address ${q(v)}` : cidrError(v);
+};
 
 export const FORMATS: Record<string, FormatRule> = {
   'ip-address': {
@@ -21,26 +32,36 @@ export const FORMATS: Record<string, FormatRule> = {
     validate: (v) => parseCidr(v) !== null,
     message: 'is not a valid subnet in CIDR notation',
     hint: 'write an address and prefix length, e.g. 10.0.0.0/24',
+    upstream: cidrError,
   },
   'ipv4-cidr': {
     validate: (v) => parseCidr(v)?.ip.family === 4,
     message: 'is not an IPv4 address with prefix length',
     hint: 'write the gateway address and prefix length, e.g. 192.0.2.1/24',
+    upstream: gatewayError(4),
   },
   'ipv6-cidr': {
     validate: (v) => parseCidr(v)?.ip.family === 6,
     message: 'is not an IPv6 address with prefix length',
     hint: 'write the gateway address and prefix length, e.g. 2001:db8::1/64',
+    upstream: gatewayError(6),
   },
   'ipv4-range': {
-    validate: (v) => parseRange(v)?.start.family === 4,
+    // As MicroCloud's validate() reads it; a reversed range is refused by the rules, in LXD's words.
+    validate: (v) => parseRange(v, { ordered: false })?.start.family === 4,
     message: 'is not a valid IPv4 range (must be of the form <ip>-<ip>)',
     hint: 'write the first and last address joined by a dash, first not after last, e.g. 192.0.2.100-192.0.2.254',
+    upstream: (v) => `Invalid IPv4 range (must be of the form <ip>-<ip>): ${q(v)}`,
   },
   'ip-list': {
     validate: (v) => splitList(v).every((s) => parseIp(s) !== null),
     message: 'is not a comma-separated list of IP addresses',
     hint: 'write IP addresses separated by commas, e.g. 192.0.2.1,2001:db8::1',
+    // cmd/microcloud/main_init.go over LXD's validate.IsListOf; the key is dns_servers, LXD's dns.nameservers.
+    upstream: (v) => {
+      const bad = splitList(v).find((s) => parseIp(s) === null) ?? v;
+      return `Invalid dns.nameservers: Item ${q(bad)}: Invalid IP ${q(bad)}`;
+    },
   },
   'interface-name': {
     validate: (v) => interfaceNameProblem(v) === null,

@@ -1,14 +1,13 @@
 // From bytes to DesiredState, with every problem reported at once and located in the file.
-// decode and load are pure; readPreseedFile is the one place that touches the file system.
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { homedir } from 'node:os';
+// Pure: bytes in, diagnostics and DesiredState out. Reading the file is the shell's job
+// (src/site/preseed-file.ts).
 import { formatPath, hasErrors, sortDiagnostics, type Diagnostic, type Finding } from './diagnostics.js';
 import { parseYaml, type ParsedDocument } from './document.js';
 import { toDesiredState, type DesiredState, type PathContext } from './desired.js';
+import { readAsGo } from './go-yaml.js';
 import { view } from './input.js';
 import { semanticFindings } from './rules.js';
-import { validateShape } from './schema.js';
+import { preseedSchema, validateShape } from './schema.js';
 import { visible } from './text.js';
 
 /** A 50-system preseed with every key is ~25 KiB; anything near this limit is not a preseed. */
@@ -19,11 +18,11 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-const fileError = (file: string, message: string, hint: string | null, line: number | null = 1, column: number | null = 1): Diagnostic => ({
+export const fileError = (file: string, message: string, hint: string | null, line: number | null = 1, column: number | null = 1): Diagnostic => ({
   severity: 'error', file, path: '', line, column, message, hint,
 });
 
-function tooLarge(file: string, size: number): Diagnostic {
+export function tooLarge(file: string, size: number): Diagnostic {
   return fileError(file, `the file is too large (${(size / 1e6).toFixed(1)} MB); a preseed is at most ${MAX_PRESEED_BYTES / 1024} KiB`,
     'check that this is the preseed file you meant', null, null);
 }
@@ -63,11 +62,14 @@ function locateFindings(file: string, doc: ParsedDocument, findings: Finding[]):
 
 /** Validates preseed text and builds the DesiredState when there is no error. Pure. */
 export function loadPreseed(file: string, text: string, ctx: PathContext): LoadResult {
-  const parsed = parseYaml(text);
+  // Scalars are read the way MicroCloud's YAML decoder reads them into its fields (go-yaml.ts).
+  const parsed = parseYaml(text, (doc) => readAsGo(doc, preseedSchema()));
   if (!parsed.ok) {
     return {
       desired: null,
-      diagnostics: parsed.errors.map((e) => ({ severity: e.severity, file, path: '', ...e.position, message: visible(e.message), hint: e.hint ?? null })),
+      diagnostics: parsed.errors.map((e) => ({
+        severity: e.severity, file, path: visible(formatPath(e.path)), ...e.position, message: visible(e.message), hint: e.hint ? visible(e.hint) : null,
+      })),
     };
   }
   // ajv fills defaults into what it validates; the rules see the file as written, so that a finding
@@ -79,24 +81,4 @@ export function loadPreseed(file: string, text: string, ctx: PathContext): LoadR
     desired: hasErrors(diagnostics) ? null : toDesiredState(view(defaulted), file, ctx),
     diagnostics,
   };
-}
-
-/** Reads and validates a preseed file; every failure, including an unreadable file, is a diagnostic. */
-export async function readPreseedFile(path: string, home: string = homedir()): Promise<LoadResult> {
-  const file = path;
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) return { desired: null, diagnostics: [fileError(file, 'is a directory, not a preseed file', 'give the path of a YAML file', null, null)] };
-    // Refuse before reading: a multi-gigabyte file must not be loaded into memory to be rejected.
-    if (info.size > MAX_PRESEED_BYTES) return { desired: null, diagnostics: [tooLarge(file, info.size)] };
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { desired: null, diagnostics: [fileError(file, `cannot read the file: ${reason}`, code === 'ENOENT' ? 'check the path' : null, null, null)] };
-  }
-  const decoded = decodePreseed(file, bytes);
-  if ('error' in decoded) return { desired: null, diagnostics: [decoded.error] };
-  return loadPreseed(file, decoded.text, { baseDir: dirname(resolve(path)), homeDir: home });
 }

@@ -3,7 +3,7 @@
 // YAML boolean or number, and how a value LXD shows compares with the one wanted. The planner, the
 // step specs and apply's runner all compare through `configMatches`, so they never disagree.
 import type { PathSegment } from './diagnostics.js';
-import { Secret } from './secret.js';
+import { isSecretName, Secret } from '../secrets.js';
 
 /** Server config keys that belong to one member (lxd/node/config.go); the rest are cluster-wide. */
 export const LXD_MEMBER_KEYS: readonly string[] = [
@@ -19,22 +19,15 @@ export const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
 const MANAGED_KEYS: readonly string[] = ['core.https_address', 'cluster.https_address', 'user.microcloud'];
 const MANAGED_PREFIX = 'user.microcloud-apply.';
 
-const SECRET_KEY = /(?:password|[._]key|secret|token)$/;
-
 /** LXD's own rendering of a set hidden key (core.trust_password, loki.auth.password on 5.21): `true`. */
 export const HIDDEN_VALUE = 'true';
 
 export type LxdConfigValue = string | Secret;
 
-/** Whether LXD keeps a secret under this key (core.trust_password, maas.api.key, network.ovn.client_key…). */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
-
 /** Whether a key path names the value of a secret `lxd.config` key. */
 export function isSecretValuePath(path: readonly PathSegment[]): boolean {
   const [top, sub, key] = path;
-  return path.length === 3 && top === 'lxd' && sub === 'config' && typeof key === 'string' && isSecretKey(key);
+  return path.length === 3 && top === 'lxd' && sub === 'config' && typeof key === 'string' && isSecretName(key);
 }
 
 /** Why `lxd.config` may not set `key`, or null when it may. */
@@ -60,7 +53,7 @@ export function refusedKey(key: string): { message: string; hint: string } | nul
 /** The value as LXD stores it ("true"/"false", decimal), wrapped as a Secret when the key holds one. */
 export function lxdConfigValue(key: string, value: string | number | boolean): LxdConfigValue {
   const text = String(value);
-  return isSecretKey(key) ? new Secret(text) : text;
+  return isSecretName(key) ? new Secret(text) : text;
 }
 
 /** The name under which apply is given a secret value the plan does not hold. */
@@ -73,6 +66,6 @@ export const secretRef = (key: string): string => `lxd.config.${key}`;
  */
 export function configMatches(key: string, shown: unknown, want: string | null): boolean {
   const text = shown === undefined || shown === null ? '' : typeof shown === 'string' ? shown : JSON.stringify(shown);
-  const hidden = isSecretKey(key) && text === HIDDEN_VALUE;
+  const hidden = isSecretName(key) && text === HIDDEN_VALUE;
   return want === null ? hidden : text === want || (hidden && want !== '');
 }

@@ -98,15 +98,32 @@ export function parseCidr(text: string): Cidr | null {
   return { ip, prefix, network };
 }
 
-/** `<ip>-<ip>`, both of one family, start not after end. */
-export function parseRange(text: string): IpRange | null {
+/**
+ * `<ip>-<ip>`, both of one family, start not after end. With `ordered: false`, as MicroCloud's
+ * validate() reads it: two addresses joined by a dash, in any order (its run-time UPLINK check, and
+ * `rangeOrderProblem`, refuse a reversed one).
+ */
+export function parseRange(text: string, { ordered = true }: { ordered?: boolean } = {}): IpRange | null {
   if (typeof text !== 'string') return null;
   const parts = text.split('-');
   if (parts.length !== 2) return null;
   const start = parseIp(parts[0] ?? '');
   const end = parseIp(parts[1] ?? '');
-  if (!start || !end || start.family !== end.family || start.value > end.value) return null;
+  if (!start || !end || start.family !== end.family || (ordered && start.value > end.value)) return null;
   return { start, end };
+}
+
+/**
+ * Go's net.IP is 16 bytes for both families and To4() sees an IPv4-mapped IPv6 address
+ * (::ffff:10.0.0.11) as the IPv4 address it maps: one address, however it is written.
+ */
+export function unmapIp(ip: Ip): Ip {
+  return ip.family === 6 && ip.value >> 32n === 0xffffn ? { family: 4, value: ip.value & 0xffffffffn } : ip;
+}
+
+/** LXD's IsNetworkAddressCIDRV4/V6: the address of a gateway CIDR must not be its subnet's own address. */
+export function isSubnetAddress(cidr: Cidr): boolean {
+  return cidr.ip.value === cidr.network;
 }
 
 /** LXD's list syntax (validate.IsListOf): comma-separated, spaces around items ignored. */
@@ -149,8 +166,11 @@ export function formatIp(ip: Ip): string {
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
-/** Comparable canonical text of an address, so "10.0.0.1" and "::ffff:…" forms or case never slip past a uniqueness check. */
+/**
+ * Comparable canonical text of an address, so that "10.0.0.11" and "::ffff:10.0.0.11", or two
+ * spellings of one IPv6 address, never slip past a uniqueness check: Go's net.IP.String().
+ */
 export function canonicalIp(text: string): string | null {
   const ip = parseIp(text);
-  return ip ? formatIp(ip) : null;
+  return ip ? formatIp(unmapIp(ip)) : null;
 }

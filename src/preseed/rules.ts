@@ -6,7 +6,7 @@ import { formatPath, type Finding, type PathSegment } from './diagnostics.js';
 import { DiskFilterError, parseDiskFilter } from './disk-filter.js';
 import type { DiskFilterInput, PreseedInput, SystemInput } from './input.js';
 import { refusedKey } from './lxd-config.js';
-import { canonicalIp, cidrContains, cidrSize, formatIp, parseCidr, parseIp, parseRange, rangeContains } from './net.js';
+import { canonicalIp, cidrContains, cidrSize, formatIp, isSubnetAddress, parseCidr, parseIp, parseRange, rangeContains, unmapIp, type Cidr } from './net.js';
 
 const error = (path: PathSegment[], message: string, hint?: string, at?: 'key' | 'value'): Finding => ({
   severity: 'error',
@@ -145,19 +145,33 @@ function uplinkRules(p: PreseedInput): Finding[] {
     out.push(error(['ovn', 'ipv4_range'], 'Cannot specify IPv4 range without IPv4 gateway', 'add `ipv4_gateway:` (CIDR, e.g. 192.0.2.1/24)', 'key'));
   }
   if (ovn.ipv4_gateway !== undefined && ovn.ipv4_range === undefined) {
-    out.push(error(['ovn', 'ipv4_gateway'], 'An IPv4 gateway needs an IPv4 range for OVN',
-      'add `ipv4_range:` with addresses in the gateway subnet that OVN may use, e.g. 192.0.2.100-192.0.2.254', 'key'));
+    // MicroCloud's words for this case name the two keys the other way round.
+    out.push(error(['ovn', 'ipv4_gateway'], 'Cannot specify IPv4 range without IPv4 gateway',
+      'an IPv4 gateway needs `ipv4_range:` too: the addresses in the gateway subnet that OVN may use, e.g. 192.0.2.100-192.0.2.254', 'key'));
   }
+  // What MicroCloud checks on UPLINK before it creates anything (cmd/microcloud/main_init.go,
+  // validateGatewayNet and validateSystems), in its words and LXD's.
   const gateway = ovn.ipv4_gateway !== undefined ? parseCidr(ovn.ipv4_gateway) : null;
-  const range = ovn.ipv4_range !== undefined ? parseRange(ovn.ipv4_range) : null;
-  if (gateway && range && gateway.ip.family === 4 && range.start.family === 4) {
+  for (const [key, family] of [['ipv4_gateway', 4], ['ipv6_gateway', 6]] as const) {
+    const value = ovn[key];
+    const cidr = value !== undefined ? parseCidr(value) : null;
+    if (cidr && cidr.ip.family === family && isSubnetAddress(cidr)) {
+      out.push(error(['ovn', key], `Invalid ipv${family}.gateway ${JSON.stringify(value)}: Not a usable IPv${family} address ${JSON.stringify(value)}`,
+        `the gateway is the router's address on the uplink with the subnet's prefix, e.g. ${family === 4 ? '192.0.2.1/24' : '2001:db8::1/64'}, not the subnet's own address`));
+    }
+  }
+  const range = ovn.ipv4_range !== undefined ? parseRange(ovn.ipv4_range, { ordered: false }) : null;
+  if (range && range.start.family === 4 && range.start.value > range.end.value) {
+    out.push(error(['ovn', 'ipv4_range'], `Invalid ipv4.ovn.ranges ${JSON.stringify(ovn.ipv4_range)}: Start IP ${JSON.stringify(formatIp(range.start))} must be less than End IP ${JSON.stringify(formatIp(range.end))}`,
+      'write the first address, a dash, then the last, e.g. 192.0.2.100-192.0.2.254'));
+  } else if (gateway && range && gateway.ip.family === 4 && range.start.family === 4) {
     const path = ['ovn', 'ipv4_range'];
     if (!cidrContains(gateway, range.start) || !cidrContains(gateway, range.end)) {
-      out.push(error(path, `Invalid ipv4.ovn.ranges: ${ovn.ipv4_range} is not inside the gateway subnet ${ovn.ipv4_gateway}`,
-        'choose a range inside the subnet of `ipv4_gateway`'));
+      out.push(error(path, `Invalid ipv4.ovn.ranges ${JSON.stringify(ovn.ipv4_range)}: IP range ${JSON.stringify(ovn.ipv4_range)} does not fall within any of the allowed networks [${subnetText(gateway)}]`,
+        `choose a range inside the subnet of \`ipv4_gateway\` (${subnetText(gateway)})`));
     }
     if (rangeContains(range, gateway.ip)) {
-      out.push(error(path, `UPLINK ipv4.ovn.ranges must not include gateway address ${formatIp(gateway.ip)}`,
+      out.push(error(path, `UPLINK ipv4.ovn.ranges must not include gateway address ${JSON.stringify(formatIp(gateway.ip))}`,
         'start the range after the gateway or end it before'));
     }
     const members: { label: string; address: string | undefined }[] = [
@@ -166,15 +180,19 @@ function uplinkRules(p: PreseedInput): Finding[] {
     ];
     const reported = new Set<string>();
     for (const m of members) {
-      const ip = m.address !== undefined ? parseIp(m.address) : null;
+      const parsed = m.address !== undefined ? parseIp(m.address) : null;
+      const ip = parsed ? unmapIp(parsed) : null;
       if (!ip || !rangeContains(range, ip) || reported.has(formatIp(ip))) continue;
       reported.add(formatIp(ip));
-      out.push(error(path, `UPLINK ipv4.ovn.ranges must not include system address ${formatIp(ip)} (${m.label})`,
+      out.push(error(path, `UPLINK ipv4.ovn.ranges must not include system address ${JSON.stringify(formatIp(ip))} (${m.label})`,
         'OVN would hand out a machine\'s own address; shrink the range'));
     }
   }
   return out;
 }
+
+/** The subnet as Go's net.IPNet prints it: its own address and the prefix. */
+const subnetText = (c: Cidr): string => `${formatIp({ family: c.ip.family, value: c.network })}/${c.prefix}`;
 
 function cephRules(p: PreseedInput): Finding[] {
   const out: Finding[] = [];
@@ -188,6 +206,11 @@ function cephRules(p: PreseedInput): Finding[] {
         'add Ceph disks (`systems[].storage.ceph` or `storage.ceph` filters) or remove this key', 'key'));
     }
     const cidr = parseCidr(value);
+    // LXD's validate.IsNetwork, which MicroCloud's validate() applies: the subnet, not an address in it.
+    if (cidr && !isSubnetAddress(cidr)) {
+      out.push(error(['ceph', key], `Invalid Ceph ${word} network subnet: Not an IP network address ${JSON.stringify(value)}`,
+        `write the subnet itself, e.g. ${subnetText(cidr)}`));
+    }
     if (cidr && cidrSize(cidr) < 2n) {
       out.push(error(['ceph', key], 'Invalid Ceph network subnet (must have more than one address)', 'use the subnet, e.g. 10.0.1.0/24, not a single address'));
     }
@@ -197,9 +220,11 @@ function cephRules(p: PreseedInput): Finding[] {
   }
   const systems = p.systems ?? [];
   const withDisks = systems.filter((s) => (s.storage?.ceph?.length ?? 0) > 0).length;
-  // With filters the count is known only once disks are resolved; the plan reports it then.
-  if (withDisks > 0 && withDisks < 3 && (p.storage?.ceph?.length ?? 0) === 0) {
-    out.push(warning(['systems'], `Disk configuration does not meet recommendations for fault tolerance: only ${withDisks} system(s) supply Ceph disks; at least 3 systems must supply disks to retain data when a system fails`));
+  // MicroCloud warns when it bootstraps (preseed.go, Parse); a file that adds machines to a cluster
+  // says nothing about the members it already has. With filters the count is known only once disks
+  // are resolved; the plan reports it then.
+  if (isBootstrap(p) && withDisks > 0 && withDisks < 3 && (p.storage?.ceph?.length ?? 0) === 0) {
+    out.push(warning(['systems'], `Disk configuration does not meet recommendations for fault tolerance. At least 3 systems must supply disks (${withDisks} currently supplying)`));
   }
   return out;
 }
@@ -211,20 +236,22 @@ function filterRules(p: PreseedInput, kind: 'local' | 'ceph'): Finding[] {
   const systems = p.systems ?? [];
   filters.forEach((f: DiskFilterInput, i) => {
     const path: PathSegment[] = ['storage', kind, i];
-    if (f.find !== undefined && f.find.trim() === '') {
+    // An absent `find:` is MicroCloud's empty one (Go's zero value).
+    if (f.find === undefined || f.find.trim() === '') {
       out.push(error([...path, 'find'], `Received empty ${word} disk filter`, 'write an expression such as `size > 1TiB && type == nvme`'));
-    } else if (f.find !== undefined) {
+    } else {
       try {
         for (const w of parseDiskFilter(f.find).warnings) out.push(warning([...path, 'find'], w));
       } catch (e) {
         if (!(e instanceof DiskFilterError)) throw e;
-        out.push(error([...path, 'find'], `invalid disk filter: ${e.message}`, e.hint ?? 'see the disk filter language in docs/preseed.md'));
+        out.push(error([...path, 'find'], filterErrorMessage(kind, e.message), e.hint ?? 'see the disk filter language in docs/preseed.md'));
       }
     }
     const min = f.find_min ?? 0;
     const max = f.find_max ?? 0;
     if (max > 0 && max < min) {
-      out.push(error([...path, 'find_max'], `Invalid ${word} storage filter constraints find_max (${max}) must be larger than find_min (${min})`,
+      // MicroCloud words the two kinds differently ("larger than" for local, "must be larger than" for remote).
+      out.push(error([...path, 'find_max'], `Invalid ${word} storage filter constraints find_max (${max}) ${kind === 'local' ? '' : 'must be '}larger than find_min (${min})`,
         'raise find_max, lower find_min, or set find_max: 0 for no maximum'));
     }
     if (kind === 'ceph' && min < 1) {
@@ -239,9 +266,26 @@ function filterRules(p: PreseedInput, kind: 'local' | 'ceph'): Finding[] {
   if (filters.length > 0 && systems.length > 0 && systems.every(explicit)) {
     out.push(error(['storage', kind], kind === 'ceph'
       ? 'Ceph disk filter cannot be used. All systems have explicitly specified disks'
-      : 'Local disk filter cannot be used. All systems have a disk', 'remove the filters, or the explicit disks of the systems they should cover', 'key'));
+      : 'Local disk filter cannot be used. All systems have explicitly specified a disk', 'remove the filters, or the explicit disks of the systems they should cover', 'key'));
   }
   return out;
+}
+
+/**
+ * MicroCloud applies a filter with LXD's filter.Parse (shared/filter/clause.go), whose error it wraps
+ * in "Failed to apply filter for … disks". The parse errors in LXD's words, with ours, which say
+ * where, after them; a filter that parses but cannot match (an unknown field, a bad size) in ours.
+ */
+function filterErrorMessage(kind: 'local' | 'ceph', message: string): string {
+  const lxd = message.startsWith('expected a clause after "!"') ? 'incomplete not clause'
+    : message.startsWith('expected an operator after') ? 'clause has no operator'
+      : message.startsWith('expected a value after') ? 'clause has no value'
+        : message.startsWith('unterminated quote') ? 'unterminated quote'
+          : message.startsWith('expected && or || after') ? 'invalid clause composition'
+            : message.startsWith('expected a clause after') ? 'unterminated compound clause'
+              : null;
+  const words = lxd === null || message.startsWith(lxd) ? message : `${lxd} (${message})`;
+  return `Failed to apply filter for ${kind} disks: ${words}`;
 }
 
 function diskRules(p: PreseedInput): Finding[] {

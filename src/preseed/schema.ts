@@ -1,7 +1,7 @@
 // Shape validation against schemas/preseed.schema.json, the single source of truth for keys, types,
 // formats and defaults. ajv errors are turned into findings an operator can act on: the key path,
 // a plain message, and a hint (the closest known key for a typo).
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import type { Finding, PathSegment } from './diagnostics.js';
@@ -16,6 +16,11 @@ const addFormats = _addFormats.default;
 
 export const SCHEMA_URL = new URL('../../schemas/preseed.schema.json', import.meta.url);
 
+// The schema ships with the program, beside its code, and is loaded the way code is: through the
+// module system, once. That keeps this module free of file I/O (the architecture check forbids
+// node:fs here) without a second copy of the schema in TypeScript.
+const loadSchemaModule = (): unknown => createRequire(import.meta.url)('../../schemas/preseed.schema.json');
+
 export type JsonSchema = Record<string, unknown>;
 
 let cached: { schema: JsonSchema; validate: ValidateFunction } | undefined;
@@ -26,7 +31,7 @@ export function preseedSchema(): JsonSchema {
 
 function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
   if (!cached) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
+    const schema = structuredClone(loadSchemaModule()) as JsonSchema;
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: true, allowUnionTypes: true });
     addFormats(ajv, ['hostname']);
     for (const [name, rule] of Object.entries(FORMATS)) {
@@ -35,6 +40,10 @@ function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
     // Annotations of our own: which values are secret, and how to fix a value that does not match.
     ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
     ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+    // MicroCloud's words for a key that is missing or empty ("No systems given", "Missing system name").
+    ajv.addKeyword({ keyword: 'x-missing', schemaType: 'string' });
+    // Keys of microcloud-apply's own: MicroCloud does not read them, so they are read strictly (go-yaml.ts).
+    ajv.addKeyword({ keyword: 'x-extension', schemaType: 'boolean' });
     // Which strings may not carry control, bidirectional-text or zero-width characters (text.ts).
     ajv.addKeyword({
       keyword: 'x-safe-text',
@@ -135,6 +144,12 @@ function toFinding(e: ErrorObject, root: unknown): Finding {
     }
     case 'required': {
       const key = String((e.params as { missingProperty: string }).missingProperty);
+      const property = ((parent['properties'] ?? {}) as Record<string, JsonSchema>)[key] ?? {};
+      const missing = property['x-missing'];
+      // With MicroCloud's words, at the key's own path (located at the mapping it belongs in).
+      if (typeof missing === 'string') {
+        return { severity: 'error', path: [...path, key], message: missing, hint: typeof property['x-hint'] === 'string' ? property['x-hint'] : `add \`${key}:\`` };
+      }
       return { severity: 'error', path, message: `missing required key "${key}"`, hint: `add \`${key}:\`` };
     }
     case 'type': {
@@ -145,10 +160,12 @@ function toFinding(e: ErrorObject, root: unknown): Finding {
       const format = String((e.params as { format: string }).format);
       const rule = FORMATS[format];
       const specific = !secret && typeof e.data === 'string' ? (rule?.explain?.(e.data) ?? null) : null;
+      // MicroCloud's (or LXD's, or Go's) own words for the value, where the rule knows them.
+      const upstream = !secret && typeof e.data === 'string' ? (rule?.upstream?.(e.data) ?? null) : null;
       return {
         severity: 'error',
         path,
-        message: `${shown} ${specific?.message ?? rule?.message ?? `is not a valid ${format}`}`,
+        message: upstream ?? `${shown} ${specific?.message ?? rule?.message ?? `is not a valid ${format}`}`,
         hint: specific?.hint ?? rule?.hint ?? schemaHint ?? '',
       };
     }
@@ -168,7 +185,7 @@ function toFinding(e: ErrorObject, root: unknown): Finding {
     case 'minLength':
       return withHint({ severity: 'error', path, message: 'must not be empty' });
     case 'minItems':
-      return withHint({ severity: 'error', path, message: 'must list at least one item' });
+      return withHint({ severity: 'error', path, message: typeof parent['x-missing'] === 'string' ? parent['x-missing'] : 'must list at least one item' });
     default:
       return withHint({ severity: 'error', path, message: e.message ?? `is invalid (${e.keyword})` });
   }

@@ -1,6 +1,7 @@
 // What the rest of the program sees of a machine (design.md §3): run an argv, call a daemon's REST
 // API, close. One SSH connection serves both for the whole run; it is re-established (with the same
 // host key checks) if it drops, and every daemon socket gets a small kept-alive HTTP pool over it.
+import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError, Unreachable } from './errors.js';
 import {
   parseResponse,
@@ -65,7 +66,8 @@ class SshHost implements Host {
   readonly #t: ResolvedTarget;
   readonly #opts: ConnectOptions;
   readonly #log: RemoteLogger;
-  readonly #sessions: Semaphore;
+  /** Commands running at once over the connection (ConnectOptions.maxSessions). */
+  readonly #sessions: LimitFunction;
   #conn: SshConnection | null = null;
   #connecting: Promise<SshConnection> | null = null;
   #closed = false;
@@ -81,7 +83,7 @@ class SshHost implements Host {
     this.#t = t;
     this.#opts = opts;
     this.#log = opts.logger ?? silentLogger;
-    this.#sessions = new Semaphore(opts.maxSessions ?? 8);
+    this.#sessions = pLimit(Math.max(1, opts.maxSessions ?? 8));
   }
 
   /** The live connection, (re)connecting when there is none; transient failures are retried. */
@@ -120,23 +122,18 @@ class SshHost implements Host {
     const shown = commandArgv(argv, { sudo, ...env });
     const wire = remote ? commandArgv(argv, { sudo, ...env, remoteTimeoutMs: timeoutMs }) : shown;
     const started = Date.now();
-    const once = async (): Promise<ExecResult> => {
-      // The slot first: a connection fetched before a long wait for a slot could be stale by then.
-      const release = await this.#sessions.acquire();
-      try {
-        const conn = await this.connection();
-        return await runCommand(conn.client, this.name, wire, {
-          // The local deadline is a backstop behind timeout(1), which reports more precisely.
-          timeoutMs: remote ? timeoutMs + KILL_AFTER_MS + 5000 : timeoutMs,
-          ...(remote ? { remoteTimeoutMs: timeoutMs } : {}),
-          maxOutputBytes: opts.maxOutputBytes ?? this.#opts.maxOutputBytes ?? 16 * MiB,
-          shown: displayArgv(shown),
-          ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
-        });
-      } finally {
-        release();
-      }
-    };
+    // The slot first: a connection fetched before a long wait for a slot could be stale by then.
+    const once = (): Promise<ExecResult> => this.#sessions(async () => {
+      const conn = await this.connection();
+      return runCommand(conn.client, this.name, wire, {
+        // The local deadline is a backstop behind timeout(1), which reports more precisely.
+        timeoutMs: remote ? timeoutMs + KILL_AFTER_MS + 5000 : timeoutMs,
+        ...(remote ? { remoteTimeoutMs: timeoutMs } : {}),
+        maxOutputBytes: opts.maxOutputBytes ?? this.#opts.maxOutputBytes ?? 16 * MiB,
+        shown: displayArgv(shown),
+        ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+      });
+    });
     // Only a lost channel or connection is retried (an exit status is an answer), and only for a
     // command that reads: one that writes may have run before its channel went.
     const result = opts.idempotent ? await this.#retrying(once, {}) : await once();
@@ -263,25 +260,5 @@ class SshHost implements Host {
     await Promise.allSettled(pools.map((p) => (p.status === 'fulfilled' ? p.value.destroy() : undefined)));
     this.#conn?.close();
     if (this.#conn) await this.#conn.lost;
-  }
-}
-
-class Semaphore {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.#free = Math.max(1, size);
-  }
-  async acquire(): Promise<() => void> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    };
   }
 }

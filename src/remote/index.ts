@@ -2,7 +2,8 @@
 export { connect, SOCKET_CANDIDATES, type Host, type HttpMethod, type RequestOptions } from './host.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export type { ApiResult, Operation } from './envelope.js';
-export { secret, Secret, type Arg } from './quote.js';
+export { secret, type Arg } from './quote.js';
+export { Secret } from '../secrets.js';
 export {
   RemoteError, Unreachable, HostKeyMismatch, AuthFailed, RemoteCommandFailed, ApiError, RemoteTimeout,
   type HostKeyProblem,

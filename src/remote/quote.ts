@@ -3,31 +3,19 @@
 // only byte needing care is the quote itself ('\''). Quoting even "safe" words keeps reserved words
 // (if, !, {) and assignments (A=b) in argv[0] from changing meaning. Buffers carry bytes that a JS
 // string cannot (non-UTF-8); NUL cannot travel in argv at all, so it is refused.
-import { inspect } from 'node:util';
+import { REDACTED, Secret, maskValues } from '../secrets.js';
 
-/** An argument whose value must never be shown: logs and errors print *** instead. */
-export class Secret {
-  readonly #value: string | Buffer;
-  constructor(value: string | Buffer) {
-    this.#value = value;
-  }
-  reveal(): string | Buffer {
-    return this.#value;
-  }
-  toString(): string {
-    return '***';
-  }
-  toJSON(): string {
-    return '***';
-  }
-  [inspect.custom](): string {
-    return 'Secret(***)';
-  }
+export { Secret };
+
+/** An argument whose value must never be shown: logs and errors print the mask instead. */
+export function secret(value: string): Secret;
+export function secret(value: Buffer): Secret<Buffer>;
+export function secret(value: string | Buffer): Secret<string | Buffer>;
+export function secret(value: string | Buffer): Secret<string | Buffer> {
+  return new Secret(value);
 }
 
-export const secret = (value: string | Buffer): Secret => new Secret(value);
-
-export type Arg = string | Buffer | Secret;
+export type Arg = string | Buffer | Secret<string | Buffer>;
 
 const QUOTE = 0x27;
 const ESCAPED_QUOTE = Buffer.from(`'\\''`);
@@ -67,7 +55,7 @@ export function displayArgv(argv: readonly Arg[]): string {
 }
 
 function displayArg(a: Arg): string {
-  if (a instanceof Secret) return '***';
+  if (a instanceof Secret) return REDACTED;
   let text = typeof a === 'string' ? a : escapeBytes(a);
   if (text.length > MAX_ARG_DISPLAY) text = `${text.slice(0, MAX_ARG_DISPLAY)}…`;
   if (SAFE_DISPLAY.test(text)) return text;
@@ -87,7 +75,7 @@ const hex = (n: number): string => n.toString(16).padStart(2, '0');
 /** The raw values of the secret arguments, so that output excerpts can be scrubbed of them. */
 export function secretValues(argv: readonly Arg[]): Buffer[] {
   return argv
-    .filter((a): a is Secret => a instanceof Secret)
+    .filter((a): a is Secret<string | Buffer> => a instanceof Secret)
     .map((s) => {
       const v = s.reveal();
       return typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
@@ -95,12 +83,11 @@ export function secretValues(argv: readonly Arg[]): Buffer[] {
     .filter((v) => v.length > 0);
 }
 
-/** Replaces every occurrence of each secret in text with ***. */
+/**
+ * Replaces every occurrence of each secret argument in text (a command's output) with the mask.
+ * Unlike a run's SecretSet there is no minimum length: these are exactly the values this one
+ * command was given, and its output is the one place they are looked for.
+ */
 export function redact(text: string, secrets: readonly (string | Buffer)[]): string {
-  let out = text;
-  for (const s of secrets) {
-    const needle = typeof s === 'string' ? s : s.toString('utf8');
-    if (needle.length > 0) out = out.split(needle).join('***');
-  }
-  return out;
+  return maskValues(text, secrets);
 }

@@ -3,6 +3,7 @@
 // daemon are read side by side, in a fixed number of rounds that does not grow with the site.
 // A machine that cannot be reached or read becomes `{reachable: false, reason}`; the planner's
 // preflight turns that into an error, so nothing is planned, let alone changed.
+import pLimit from 'p-limit';
 import {
   connect as connectHost, Unreachable, type ConnectOptions, type Host,
 } from '../remote/index.js';
@@ -12,7 +13,6 @@ import { readLxd } from '../services/lxd.js';
 import { readMicroCeph } from '../services/microceph.js';
 import { readMicroOvn } from '../services/microovn.js';
 import type { LiveState, MachineLive, ReachableMachine } from '../live/state.js';
-import { mapLimit } from '../plan/limit.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
@@ -76,7 +76,7 @@ async function readOrReason(key: string, host: Host): Promise<MachineLive> {
  * A key without a connection is unreachable.
  */
 export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_READ_PARALLELISM): Promise<LiveState> {
-  const results = await mapLimit(keys, parallelism, async (key): Promise<MachineLive> => {
+  const results = await pLimit(Math.max(1, parallelism)).map(keys, async (key): Promise<MachineLive> => {
     const host = hosts.get(key);
     return host ? readOrReason(key, host) : { reachable: false, reason: 'not connected' };
   });
@@ -87,7 +87,7 @@ export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonl
 export async function gather(targets: readonly MachineTarget[], opts: GatherOptions = {}): Promise<Gathered> {
   const open = opts.connectFn ?? connectHost;
   const opened: (Host | undefined)[] = new Array<Host | undefined>(targets.length);
-  const results = await mapLimit(targets.map((t, i) => ({ ...t, i })), opts.parallelism ?? DEFAULT_READ_PARALLELISM, async ({ key, target, i }): Promise<MachineLive> => {
+  const results = await pLimit(Math.max(1, opts.parallelism ?? DEFAULT_READ_PARALLELISM)).map(targets, async ({ key, target }, i): Promise<MachineLive> => {
     let host: Host;
     try {
       host = await open(target, opts.connect);

@@ -1,19 +1,19 @@
-// What plan and apply share: the preseed read from the exact bytes its digest is taken of, every
-// machine gathered over one SSH connection each, and the plan from the two. Apply keeps the
-// connections open to act over them; plan closes them at once.
+// What plan, apply and status share: the preseed read from the exact bytes its digest is taken of,
+// every machine gathered over one SSH connection each, and the plan from the two. Apply keeps the
+// connections open to act over them; plan closes them at once. Prints nothing: the commands
+// (src/cli) decide what the operator sees.
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { renderDiagnostic } from '../preseed/diagnostics.js';
-import { secretsOf, type DesiredState } from '../preseed/desired.js';
+import { dirname } from 'node:path';
+import type { DesiredState } from '../preseed/desired.js';
+import type { Diagnostic } from '../preseed/diagnostics.js';
+import { diff, type Plan } from '../plan/index.js';
+import type { LiveState } from '../live/state.js';
+import type { ConnectOptions, RemoteLogger } from '../remote/index.js';
+import { READ_RETRY } from '../services/read.js';
 import { gather, gatherOver, type Gathered } from './gather.js';
-import { diff, type LiveState, type Plan } from '../plan/index.js';
 import { readPlannedPreseed } from './preseed-file.js';
 import { initiatorEndpoint, siteTargets } from './targets.js';
-import { READ_RETRY } from '../services/read.js';
-import type { ConnectOptions } from '../remote/index.js';
-import type { CommandContext } from '../cli/io.js';
-import { printDiagnostics } from '../cli/validate.js';
-import { toolVersion } from '../cli/version.js';
+import { toolVersion } from './version.js';
 
 /** Connection settings for reading a site, and for applying over the same connections. */
 export const READ_CONNECT: ConnectOptions = {
@@ -30,21 +30,20 @@ export interface LoadedSite {
   digest: string;
 }
 
-/** Reads and validates the preseed; on errors prints them like `validate` and returns null. */
-export async function loadSite(ctx: CommandContext, file: string, json: boolean): Promise<LoadedSite | null> {
-  const { io } = ctx;
-  const path = resolve(io.cwd, file);
-  const loaded = await readPlannedPreseed(path, io.env['HOME'] || undefined);
-  const diagnostics = loaded.result.diagnostics.map((d) => ({ ...d, file }));
-  const desired = loaded.result.desired;
-  for (const secret of desired ? secretsOf(desired) : []) ctx.secrets.add(secret.reveal());
-  if (!desired || loaded.text === null || loaded.digest === null) {
-    printDiagnostics(io.stdout, file, diagnostics, json);
-    return null;
-  }
-  // Warnings only (errors stopped us above); stdout stays the command's result.
-  for (const d of diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  return { path, desired, text: loaded.text, digest: loaded.digest };
+/** Reads and validates the preseed at an absolute path: the site when it is valid, and every diagnostic. */
+export async function loadSite(path: string, home: string = homedir()): Promise<{ site: LoadedSite | null; diagnostics: Diagnostic[] }> {
+  const loaded = await readPlannedPreseed(path, home);
+  const { desired, diagnostics } = loaded.result;
+  if (!desired || loaded.text === null || loaded.digest === null) return { site: null, diagnostics };
+  return { site: { path, desired, text: loaded.text, digest: loaded.digest }, diagnostics };
+}
+
+export interface PlanSiteOptions {
+  parallelism: number | undefined;
+  trustOnFirstUse: boolean;
+  logger: RemoteLogger;
+  /** For `~` in the file's SSH settings; default: this user's home. */
+  home?: string;
 }
 
 export interface PlannedSite {
@@ -56,18 +55,18 @@ export interface PlannedSite {
   replan(): Promise<Plan>;
 }
 
-export async function planSite(ctx: CommandContext, site: LoadedSite, opts: { parallelism: number | undefined; trustOnFirstUse: boolean }): Promise<PlannedSite> {
+export async function planSite(site: LoadedSite, opts: PlanSiteOptions): Promise<PlannedSite> {
   const { desired } = site;
-  const pathCtx = { baseDir: dirname(site.path), homeDir: ctx.io.env['HOME'] || homedir() };
+  const pathCtx = { baseDir: dirname(site.path), homeDir: opts.home || homedir() };
   const targets = siteTargets(desired, desired.mode === 'add' ? initiatorEndpoint(site.text, desired, pathCtx) : null);
-  ctx.log.debug('gathering', { machines: targets.map((t) => t.key), parallelism: opts.parallelism });
+  opts.logger.debug('gathering', { machines: targets.map((t) => t.key), parallelism: opts.parallelism });
   const started = Date.now();
   const gathered = await gather(targets, {
     ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
-    connect: { ...READ_CONNECT, trustOnFirstUse: opts.trustOnFirstUse, logger: ctx.log },
+    connect: { ...READ_CONNECT, trustOnFirstUse: opts.trustOnFirstUse, logger: opts.logger },
   });
   const unreachable = Object.entries(gathered.live.machines).filter(([, m]) => !m.reachable).map(([k]) => k);
-  ctx.log.debug('gathered', { ms: Date.now() - started, unreachable });
+  opts.logger.debug('gathered', { ms: Date.now() - started, unreachable });
   const version = toolVersion();
   const planFrom = (live: LiveState) => diff(desired, live, { preseedDigest: site.digest, marker: version });
   const keys = targets.map((t) => t.key);

@@ -1,8 +1,9 @@
 // The executor on its own (no network): scheduling, parallelism, failure handling, retries,
 // deadlines, the lock, the journal and redaction, with runners that only record what happens.
 import {
-  SecretSet, execute, memoryJournal, reportLines, type ExecutableStep, type ProgressEvent, type RunLock, type StepRunner,
+  SecretSet, execute, reportLines, type ExecutableStep, type ProgressEvent, type RunLock, type StepRunner,
 } from '../../src/apply/index.js';
+import { memoryJournal } from '../helpers/journal.js';
 import { RemoteTimeout } from '../../src/remote/index.js';
 
 const FAST = { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5, factor: 1 };

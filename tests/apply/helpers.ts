@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApplyReport } from '../../src/apply/index.js';
-import { applyPlan, type ApplyPlanOptions } from '../../src/cli/apply.js';
+import { applyPlan, type ApplyPlanOptions } from '../../src/apply/apply-plan.js';
 import { defaultMachineSpecs, type DefaultMachineOptions } from '../../src/lab/machines.js';
 import { LabSite, type LabSiteOptions } from '../../src/lab/lab-site.js';
 import type { MachineSpec } from '../../src/lab/types.js';

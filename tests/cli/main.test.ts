@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { createLogger, SecretRegistry } from '../../src/cli/log.js';
+import { createLogger } from '../../src/cli/log.js';
+import { SecretSet } from '../../src/secrets.js';
 import { runBin, runCli } from '../helpers/cli.js';
 
 describe('usage', () => {
@@ -15,6 +16,22 @@ describe('usage', () => {
   test('command help', async () => {
     const r = await runCli(['validate', '--help']);
     expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: microcloud validate FILE \[--json\]/) });
+  });
+
+  test.each(['validate', 'plan', 'apply', 'status'])('%s --help describes every option the command takes', async (command) => {
+    const r = await runCli([command, '--help']);
+    expect(r.code).toBe(0);
+    const flags = [...r.stdout.matchAll(/^  (--[a-z-]+)(?: [A-Z]+)?\s{2,}(\S.*)$/gm)].map((m) => m[1]);
+    const usage = [...(/^Usage: .*$/m.exec(r.stdout)?.[0] ?? '').matchAll(/\[(--[a-z-]+)/g)].map((m) => m[1]);
+    expect(usage.length).toBeGreaterThan(0);
+    for (const f of usage) expect(flags).toContain(f);
+    for (const g of ['--log-format', '--log-level', '--no-color', '--help', '--version']) expect(r.stdout).toContain(g);
+  });
+
+  test('a mistyped command gets "did you mean"', async () => {
+    const r = await runCli(['aply', 'site.yaml']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/^microcloud: unknown command "aply" \(did you mean "apply"\?\); commands: /);
   });
 
   test('--version prints the package version', async () => {
@@ -57,7 +74,7 @@ describe('schema', () => {
 });
 
 describe('logging', () => {
-  const logTo = (format: 'text' | 'json', secrets: SecretRegistry) => {
+  const logTo = (format: 'text' | 'json', secrets: SecretSet) => {
     const stream = new PassThrough();
     const chunks: string[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c.toString()));
@@ -66,7 +83,7 @@ describe('logging', () => {
 
   test('registered secrets and secret-named fields are masked in text and JSON', async () => {
     for (const format of ['text', 'json'] as const) {
-      const secrets = new SecretRegistry();
+      const secrets = new SecretSet();
       secrets.add('Orchid-Velvet-Monsoon');
       const { log, text } = logTo(format, secrets);
       log.info('joining with Orchid-Velvet-Monsoon', { session_passphrase: 'Orchid-Velvet-Monsoon', token: 'eyJzZWNyZXQiOiJ4In0=', nested: { note: 'pass Orchid-Velvet-Monsoon' }, node: 'n2' });

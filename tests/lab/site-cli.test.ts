@@ -183,7 +183,8 @@ describe('the built CLI', () => {
     child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const deadline = Date.now() + 20_000;
-    while (!out.includes('Stop:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!out.includes('Ctrl-C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain('The lab runs in the foreground: press Ctrl-C to stop it');
     const state = labJson(dir);
     expect(state.pid).toBe(child.pid);
     const { stdout } = await run('ssh', [...sshArgs(dir, state.machines[0]!.port), "'ip' '-j' 'route' 'show' 'default'"], { timeout: 20_000 });

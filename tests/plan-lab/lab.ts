@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { planCommand, type PlanCommandOptions } from '../../src/cli/plan.js';
 import { collect } from '../helpers/cli.js';
 import type { CommandContext } from '../../src/cli/io.js';
-import { createLogger, SecretRegistry } from '../../src/cli/log.js';
+import { createLogger } from '../../src/cli/log.js';
+import { SecretSet } from '../../src/secrets.js';
 import { writeLabFiles } from '../../src/lab/files.js';
 import { PRESEED_SCHEMA_PATH } from '../../src/lab/preseed.js';
 import { LabSite, type LabSiteOptions } from '../../src/lab/lab-site.js';
@@ -64,7 +65,7 @@ export const PLAN_DEFAULTS: PlanCommandOptions = { json: false, detailedExitcode
 export async function runPlan(lab: PlanLab, opts: Partial<PlanCommandOptions> = {}, file = lab.file): Promise<PlanRun> {
   const out = collect();
   const err = collect();
-  const secrets = new SecretRegistry();
+  const secrets = new SecretSet();
   const log = createLogger({ format: 'text', level: 'debug', secrets, stream: err.stream, color: false });
   const ctx: CommandContext = {
     io: { stdout: out.stream, stderr: err.stream, isTTY: false, cwd: lab.dir, env: { HOME: lab.dir } },

@@ -4,7 +4,8 @@
 // model, step for step. This checks gather on clustered LXD (members, a member's own pending row)
 // and initialized MicroCeph/MicroOVN against the pure core.
 import { gather } from '../../src/site/gather.js';
-import { diff, expectedEffect, type LiveState, type Plan, type Step } from '../../src/plan/index.js';
+import { diff, type LiveState, type Plan, type Step } from '../../src/plan/index.js';
+import { expectedEffect } from '../model/effects/index.js';
 import { readPlannedPreseed } from '../../src/site/preseed-file.js';
 import { siteTargets } from '../../src/site/targets.js';
 import { READ_CONNECT as PLAN_CONNECT } from '../../src/site/pipeline.js';

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { parallelismOption } from '../../src/cli/plan.js';
 import { UsageError } from '../../src/cli/io.js';
 import { diff, SecretInPlanError } from '../../src/plan/index.js';
-import { renderSavedPlan, savedPlan, writePlanFile } from '../../src/plan/saved-plan.js';
-import { Secret } from '../../src/preseed/secret.js';
+import { renderSavedPlan, savedPlan } from '../../src/plan/saved-plan.js';
+import { writePlanFile } from '../../src/site/plan-file.js';
+import { Secret } from '../../src/secrets.js';
 import { bareSite, desired } from '../plan/fixtures.js';
 
 let dir: string;

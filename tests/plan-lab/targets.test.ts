@@ -2,7 +2,7 @@
 // top-level ssh defaults; and how failures become the reason shown for a machine.
 import { ApiError, HostKeyMismatch, Unreachable } from '../../src/remote/index.js';
 import { failureReason } from '../../src/site/gather.js';
-import { mapLimit } from '../../src/plan/limit.js';
+import pLimit from 'p-limit';
 import { initiatorEndpoint, siteTargets, sshTarget } from '../../src/site/targets.js';
 import { loadPreseed } from '../../src/preseed/load.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
@@ -79,10 +79,10 @@ test('the reason shown for a machine: the error in its own words, without the ma
     .toBe('connected, but reading it failed: lxd GET /1.0/resources failed with 500: Failed to load resources');
 });
 
-test('mapLimit keeps order and never runs more than the limit at once', async () => {
+test('p-limit, as gather bounds its reads, keeps order and never runs more than the limit at once', async () => {
   let running = 0;
   let peak = 0;
-  const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
+  const out = await pLimit(2).map([5, 1, 4, 2, 3], async (n) => {
     running++;
     peak = Math.max(peak, running);
     await new Promise((r) => setTimeout(r, n));
@@ -91,5 +91,5 @@ test('mapLimit keeps order and never runs more than the limit at once', async ()
   });
   expect(out).toEqual([50, 10, 40, 20, 30]);
   expect(peak).toBe(2);
-  expect(await mapLimit([], 4, async () => 1)).toEqual([]);
+  expect(await pLimit(4).map([], async () => 1)).toEqual([]);
 });

@@ -1,9 +1,12 @@
-// expectedEffect refuses what the daemons would refuse, so a wrong order cannot pass a walk; and
+// The daemons' model (tests/model/effects) refuses what the daemons would refuse, so a wrong order
+// cannot pass a walk; and
 // the graph helpers an executor uses.
 import { diff } from '../../src/plan/diff.js';
-import { orderSteps, PlanGraphError, readySteps, respectsDependencies } from '../../src/plan/dag.js';
+import { orderSteps, PlanGraphError, respectsDependencies } from '../../src/plan/dag.js';
+import { readySteps } from '../helpers/plan.js';
 import type { Step } from '../../src/plan/plan.js';
-import { EffectError, expectedEffect, satisfied } from '../../src/plan/steps/index.js';
+import { satisfied } from '../../src/plan/steps/index.js';
+import { EffectError, expectedEffect } from '../model/effects/index.js';
 import { bareSite, desired, OPTS } from './fixtures.js';
 
 const d = desired({ n: 3, cephfs: true });

@@ -4,7 +4,8 @@
 import { diff } from '../../src/plan/diff.js';
 import type { LiveState } from '../../src/live/state.js';
 import type { Step } from '../../src/plan/plan.js';
-import { renderPlanJson, renderPlanText } from '../../src/plan/render.js';
+import { renderPlanText } from '../../src/plan/render.js';
+import { renderPlanJson } from '../helpers/plan.js';
 import { secretsOf } from '../../src/preseed/desired.js';
 import { bareMachine, bareSite, desired, EXT_6_8, machine, OPTS } from './fixtures.js';
 import { converge, precedes, seededPicker, walk } from './walk.js';

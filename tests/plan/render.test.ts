@@ -1,8 +1,9 @@
 // The plan for people and for programs, and the live-state fingerprint a saved plan is checked with.
 import { diff } from '../../src/plan/diff.js';
 import { canonicalJson, liveFingerprint } from '../../src/plan/fingerprint.js';
-import { Secret } from '../../src/preseed/secret.js';
-import { assertNoSecrets, closingLine, renderPlanJson, renderPlanText, SecretInPlanError } from '../../src/plan/render.js';
+import { Secret } from '../../src/secrets.js';
+import { assertNoSecrets, closingLine, renderPlanText, SecretInPlanError } from '../../src/plan/render.js';
+import { renderPlanJson } from '../helpers/plan.js';
 import { bareSite, desired, machine, OPTS } from './fixtures.js';
 import { converge } from './walk.js';
 

@@ -5,7 +5,8 @@ import { diff } from '../../src/plan/diff.js';
 import { respectsDependencies } from '../../src/plan/dag.js';
 import type { LiveState } from '../../src/live/state.js';
 import type { Plan, Step } from '../../src/plan/plan.js';
-import { expectedEffect, satisfied } from '../../src/plan/steps/index.js';
+import { satisfied } from '../../src/plan/steps/index.js';
+import { expectedEffect } from '../model/effects/index.js';
 import { OPTS } from './fixtures.js';
 
 export type Picker = (ready: Step[], round: number) => Step;

@@ -1,13 +1,15 @@
 import {
   DISK_FILTER_FIELDS,
   DiskFilterError,
-  candidateDisks,
   diskPath,
   matchesDisk,
   parseDiskFilter,
   type ResourcesDisk,
 } from '../../src/preseed/disk-filter.js';
-import { translateGoRegexp } from '../../src/preseed/go-regexp.js';
+import { isPartitioned } from '../../src/plan/disk-paths.js';
+
+/** MicroCloud's preseed candidates: disks without partitions (the planner's rule, src/plan/disk-paths.ts). */
+const candidateDisks = <T extends ResourcesDisk>(disks: readonly T[]): T[] => disks.filter((d) => !isPartitioned(d));
 
 const GiB = 1024 ** 3;
 
@@ -216,7 +218,7 @@ describe('string values are case-insensitive regexps', () => {
   test('patterns Go rejects fall back to case-insensitive equality', () => {
     const f = parseDiskFilter('model == Samsung(870');
     expect(f.clauses[0]!.value).toMatchObject({ literal: true });
-    expect(f.warnings).toEqual(['"Samsung(870" is not a valid regular expression, so MicroCloud compares it as plain text (ignoring case)']);
+    expect(f.warnings).toEqual(['"Samsung(870" is not a valid regular expression (missing closing ): `(?i)^Samsung(870$`), so MicroCloud compares it as plain text (ignoring case)']);
     expect(matchesDisk(f, disk({ model: 'SAMSUNG(870' }))).toBe(true);
     expect(matchesDisk(f, disk({ model: 'Samsung(8700' }))).toBe(false);
     expect(matches('model != Samsung(870', disk({ model: 'samsung(870' }))).toBe(false);
@@ -241,27 +243,32 @@ describe('string values are case-insensitive regexps', () => {
     expect(matches('model == a.b', disk({ model: 'a\rb' }))).toBe(true);
   });
 
-  test.each([
-    ['(?i)^*x$', '(?:^)*x$'],
-    ['(?i)^\\b*x$', '^(?:\\b)*x$'],
-    ['(?i)a(?i)*', '(?:a)*'],
-    ['(?i)^(?P<n>x)$', '^(?:x)$'],
-  ])('translates %s to %s', (go, js) => {
-    expect(translateGoRegexp(go)).toEqual({ source: js });
-  });
-
-  test.each(['(?i)*x', '(?i)a**', '(?i)a{2}{3}', '(?i)x{1001}', '(?i)(a{100}){11}', '(?i)(?<=a)b', '(?i)\\8', '(?i)[z-a]', '(?i)[a', '(?i)(a', '(?i)a)', '(?i)\\p{Grek}', '(?i)[[:foo:]]', '(?i)\\C'])(
-    'Go rejects %s',
-    (go) => {
-      expect(translateGoRegexp(go)).toBeNull();
-    },
-  );
-
   test('(?i) folding follows Go: negated classes exclude both cases, Kelvin sign folds to k', () => {
     expect(matches('model == \\P{Lu}', disk({ model: 'a' }))).toBe(false);
     expect(matches('model == [^a-z]', disk({ model: 'A' }))).toBe(false);
     expect(matches('model == k', disk({ model: '\u212a' }))).toBe(true);
     expect(matches('model == k(', disk({ model: '\u212a(' }))).toBe(true); // EqualFold fallback folds too
+  });
+});
+
+describe('linear-time matching (RE2, as in Go)', () => {
+  // On a backtracking engine `^(.+)+!$` against a model without "!" takes time exponential in its
+  // length; RE2 is linear. No timing assertion: a hang would hit jest's timeout instead.
+  test('model == (.+)+! on a 3-machine lab with 10,000-character models', () => {
+    const filter = parseDiskFilter('model == (.+)+!');
+    expect(filter.clauses[0]!.value).toMatchObject({ kind: 'string', literal: false });
+    const long = 'Q'.repeat(10_000);
+    const machines = ['micro1', 'micro2', 'micro3'].map((host) =>
+      [disk({ id: `${host}-sda`, model: long }), disk({ id: `${host}-sdb`, model: `${long}!` }), disk({ id: `${host}-sdc`, model: `${long}!x` })]);
+    const selected = machines.map((disks) => candidateDisks(disks).filter((d) => matchesDisk(filter, d)).map((d) => d.id));
+    expect(selected).toEqual([['micro1-sdb'], ['micro2-sdb'], ['micro3-sdb']]);
+  });
+
+  test('other catastrophic patterns, unanchored and negated', () => {
+    const long = 'a'.repeat(10_000);
+    expect(matches('model == ^(a|aa)+$', disk({ model: `${long}b` }))).toBe(false);
+    expect(matches('model == (x+x+)+y', disk({ model: 'x'.repeat(10_000) }))).toBe(false);
+    expect(matches('model != (a*)*b', disk({ model: long }))).toBe(true);
   });
 });
 
@@ -412,7 +419,6 @@ describe('errors', () => {
     ['model > a', 'operator ">" cannot be used with text field "model"', 6, 'only == and != work on this field'],
     ['removable <= true', 'operator "<=" cannot be used with boolean field "removable"', 10, 'only == and != work on this field'],
     ["model == 'Samsung SSD", "unterminated quote: no word after 'Samsung ends with '", 9, "close the quote: the last word of the value must end with '"],
-    ['model == (?-i)abc', 'the pattern "(?-i)abc" uses a case-sensitive section (?-i), which this tool cannot reproduce', 9, 'rewrite the pattern without it; everything in a find: pattern is already case-insensitive'],
   ])('%j', (expression, message, offset, hint) => {
     const e = parseError(expression);
     expect(e.message).toBe(message);
@@ -432,10 +438,19 @@ describe('errors', () => {
   test('a pattern Go rejects is not an error even if it contains (?-i)', () => {
     expect(parseDiskFilter('model == (?-i)[').clauses[0]!.value).toMatchObject({ literal: true });
   });
+
+  test('(?-i) is a case-sensitive section, as in Go (no longer refused)', () => {
+    const f = parseDiskFilter('model == (?-i)Samsung.*');
+    expect(f.warnings).toEqual([]);
+    expect(matchesDisk(f, disk({ model: 'Samsung SSD' }))).toBe(true);
+    expect(matchesDisk(f, disk({ model: 'SAMSUNG SSD' }))).toBe(false);
+    expect(matches('model == (?-i:S)amsung.*', disk({ model: 'SAMSUNG SSD' }))).toBe(true);
+    expect(matches('model == (?-i:S)amsung.*', disk({ model: 'samsung ssd' }))).toBe(false);
+  });
 });
 
 describe('candidates and paths', () => {
-  test('candidateDisks keeps only disks without partitions', () => {
+  test('the candidates are the disks without partitions', () => {
     const disks = [disk({ id: 'sda' }), disk({ id: 'sdb', partitions: [{ id: 'sdb1' }] }), disk({ id: 'sdc', partitions: undefined }), disk({ id: 'sr0', type: 'cdrom', removable: true })];
     expect(candidateDisks(disks).map((d) => d.id)).toEqual(['sda', 'sdc', 'sr0']);
   });

@@ -1,8 +1,8 @@
 // The `lxd.config` extension: which keys a file may own, how values become LXD's strings, and that
 // a secret value is wrapped from the moment the file is read.
 import { namedSecrets, secretsOf } from '../../src/preseed/desired.js';
-import { configMatches, isSecretKey } from '../../src/preseed/lxd-config.js';
-import { Secret } from '../../src/preseed/secret.js';
+import { configMatches } from '../../src/preseed/lxd-config.js';
+import { isSecretName, Secret } from '../../src/secrets.js';
 import { errorsOf, load, unicast } from '../helpers/preseed.js';
 
 /** The three-system file with `lxd.config` holding these lines; the first key is on line 12. */
@@ -40,7 +40,7 @@ describe('valid', () => {
     ['oidc.client.secret', true], ['rbac.agent.private_key', true], ['some.token', true],
     ['cluster.join_token_expiry', false], ['core.auth_secret_expiry', false], ['images.auto_update_interval', false], ['network.ovn.client_cert', false],
   ])('%s is secret: %s', (key, secret) => {
-    expect(isSecretKey(key)).toBe(secret);
+    expect(isSecretName(key)).toBe(secret);
   });
 });
 

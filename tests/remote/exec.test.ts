@@ -215,8 +215,8 @@ describe('secrets', () => {
     expect(err).toBeInstanceOf(RemoteCommandFailed);
     const f = err as RemoteCommandFailed;
     expect(f.message).not.toContain(token);
-    expect(f.argv).toContain('***');
-    expect(f.stderrExcerpt).toBe('bad token: ***\n');
+    expect(f.argv).toContain('[REDACTED]');
+    expect(f.stderrExcerpt).toBe('bad token: [REDACTED]\n');
   });
 });
 

@@ -41,9 +41,9 @@ describe('buildCommand', () => {
   test('reveals secrets on the wire only', () => {
     const argv = ['lxc', 'cluster', 'join', secret('tok3n')];
     expect(buildCommand(argv).toString()).toBe("'lxc' 'cluster' 'join' 'tok3n'");
-    expect(displayArgv(argv)).toBe('lxc cluster join ***');
+    expect(displayArgv(argv)).toBe('lxc cluster join [REDACTED]');
     expect(JSON.stringify(argv)).not.toContain('tok3n');
-    expect(String(argv[3])).toBe('***');
+    expect(String(argv[3])).toBe('[REDACTED]');
   });
 
   test('refuses an empty argv', () => {
@@ -63,14 +63,14 @@ describe('displayArgv', () => {
 
 describe('secrets', () => {
   test('redact removes every occurrence', () => {
-    expect(redact('token abc and abc again', secretValues([secret('abc'), 'visible']))).toBe('token *** and *** again');
+    expect(redact('token abc and abc again', secretValues([secret('abc'), 'visible']))).toBe('token [REDACTED] and [REDACTED] again');
   });
 });
 
 describe('commandArgv', () => {
   test('sudo -n prefix for non-root, timeout after sudo, env before the command', () => {
     const argv = commandArgv(['lxc', 'ls'], { sudo: true, env: { LANG: 'C', TOKEN: secret('t0k') }, remoteTimeoutMs: 1500 });
-    expect(displayArgv(argv)).toBe('sudo -n -- timeout -k 5s 1.5s env LANG=C *** lxc ls');
+    expect(displayArgv(argv)).toBe('sudo -n -- timeout -k 5s 1.5s env LANG=C [REDACTED] lxc ls');
     expect(buildCommand(argv).toString()).toContain("'TOKEN=t0k'");
     expect(commandArgv(['id'], { sudo: false })).toEqual(['id']);
   });

@@ -2,13 +2,15 @@
 // token issued on the cluster for the joiner's name (a stale one cancelled first), the cluster
 // certificate checked against the token, the joiner's core.https_address set when unset, then
 // PUT /1.0/cluster on the joiner with the token and the member_config of every existing pool and
-// network, awaited; finally the member must show and the joiner must be ready.
-import type { StepOf } from '../../plan/index.js';
+// network, awaited; finally the member must show (the plan's `satisfied`, over the joiner and the
+// anchor's member list) and the joiner must be ready.
+import { reachable, type StepOf } from '../../plan/index.js';
 import type { Host } from '../../remote/index.js';
 import type { StepContext } from '../types.js';
-import { MINUTE, hostOf, unlessAlreadyDone, waitUntil, type Hosts, type PlanStepRunner } from './common.js';
-import { lxdMemberNames, lxdServer, type LxdServer } from './lxd.js';
+import { MINUTE, hostOf, unlessAlreadyDone } from './common.js';
+import { lxdServer, type LxdServer } from './lxd.js';
 import { cancelOperation, clusterCertificate, issueJoinToken } from './lxd-token.js';
+import type { StepActor } from './runner.js';
 
 type Step = StepOf<'lxd-join'>;
 
@@ -20,11 +22,6 @@ type Step = StepOf<'lxd-join'>;
  */
 export function tokenFields(server: LxdServer, token: string): Record<string, string> {
   return server.api_extensions.includes('explicit_trust_token') ? { cluster_token: token } : { cluster_password: token, cluster_token: token };
-}
-
-async function joined(step: Step, hosts: Hosts): Promise<boolean> {
-  const { server } = await lxdServer(hostOf(hosts, step.machine));
-  return server.environment.server_clustered && (await lxdMemberNames(hostOf(hosts, step.inputs.cluster))).includes(step.inputs.serverName);
 }
 
 async function join(step: Step, anchor: Host, joiner: Host, ctx: StepContext): Promise<void> {
@@ -55,19 +52,23 @@ async function join(step: Step, anchor: Host, joiner: Host, ctx: StepContext): P
   }
 }
 
-export const lxdJoin: PlanStepRunner<'lxd-join'> = {
+export const lxdJoin: StepActor<'lxd-join'> = {
   timeoutMs: 8 * MINUTE,
-  check: joined,
-  async act(step, hosts, ctx) {
+  reads: (step) => [{ machine: step.inputs.serverName, services: ['lxd'] }, { machine: step.inputs.cluster, services: ['lxd'] }],
+  async act(step, hosts, ctx, done) {
     try {
       await join(step, hostOf(hosts, step.inputs.cluster), hostOf(hosts, step.machine), ctx);
     } catch (err) {
-      await unlessAlreadyDone(err, [/already clustered/], () => joined(step, hosts), ctx);
+      await unlessAlreadyDone(err, [/already clustered/], done, ctx);
     }
   },
-  async verify(step, hosts, ctx) {
-    await waitUntil(ctx, `${step.inputs.serverName} showing as an LXD cluster member`, MINUTE, () => joined(step, hosts));
-    // MicroCloud's WaitReady: the joiner's daemon answers /internal/ready once it is up (503 before).
-    await hostOf(hosts, step.machine).request('lxd', 'GET', '/internal/ready');
+  showsWithinMs: MINUTE,
+  missing(step, live) {
+    const { serverName, cluster } = step.inputs;
+    if (reachable(live, serverName)?.lxd?.clustered !== true) return `LXD on ${serverName} is not clustered after joining it to ${cluster}'s cluster`;
+    const members = reachable(live, cluster)?.lxd?.members.map((m) => m.name) ?? [];
+    return `${serverName} is not among the LXD cluster members ${cluster} lists (${members.join(', ') || 'none'})`;
   },
+  // MicroCloud's WaitReady: the joiner's daemon answers /internal/ready once it is up (503 before).
+  settle: async (step, hosts) => { await hostOf(hosts, step.machine).request('lxd', 'GET', '/internal/ready'); },
 };

@@ -1,16 +1,14 @@
 // `lxd/network/<network>`: create it (finalize UPLINK or lxdfan0 once every member has its row;
 // the OVN `default`, which takes no rows, in one POST), or bring the keys the file owns back to the
 // file's values (UPLINK's gateways, ranges, DNS), keeping every other key.
-import type { StepOf } from '../../plan/index.js';
+import { reachable, type StepOf } from '../../plan/index.js';
 import { recreatable } from '../../plan/steps/lxd-network.js';
 import { ApiError, type Host } from '../../remote/index.js';
-import { MINUTE, enc, hostOf, unlessAlreadyDone, type PlanStepRunner } from './common.js';
+import { MINUTE, enc, hostOf, unlessAlreadyDone } from './common.js';
 import { getNetwork, partiallyCreated, type LxdNetworkObject } from './lxd.js';
+import type { StepActor } from './runner.js';
 
 type Step = StepOf<'lxd-network'>;
-
-const ownedMatch = (n: LxdNetworkObject, step: Step): boolean =>
-  step.inputs.owned.every((k) => (n.config ?? {})[k] === step.inputs.config[k]);
 
 /** Deletes an Errored OVN network so it can be created again; refuses if anything uses it. */
 async function clearErrored(step: Step, host: Host, current: LxdNetworkObject, note: (m: string) => void): Promise<void> {
@@ -68,13 +66,10 @@ async function update(step: Step, host: Host): Promise<void> {
   }
 }
 
-export const lxdNetwork: PlanStepRunner<'lxd-network'> = {
+export const lxdNetwork: StepActor<'lxd-network'> = {
   timeoutMs: 6 * MINUTE,
-  async check(step, hosts) {
-    const n = await getNetwork(hostOf(hosts, step.machine), step.inputs.network);
-    return n?.status === 'Created' && ownedMatch(n, step);
-  },
-  async act(step, hosts, ctx) {
+  reads: (step) => [{ machine: step.machine, services: ['lxd'] }],
+  async act(step, hosts, ctx, done) {
     const host = hostOf(hosts, step.machine);
     const current = await getNetwork(host, step.inputs.network);
     if (current?.status === 'Created') {
@@ -85,13 +80,14 @@ export const lxdNetwork: PlanStepRunner<'lxd-network'> = {
     try {
       await create(step, host, current, ctx.note);
     } catch (err) {
-      await unlessAlreadyDone(err, [/already created/, /already exists/], () => lxdNetwork.check(step, hosts, ctx), ctx);
+      await unlessAlreadyDone(err, [/already created/, /already exists/], done, ctx);
     }
   },
-  async verify(step, hosts, ctx) {
-    if (!(await lxdNetwork.check(step, hosts, ctx))) {
-      const n = await getNetwork(hostOf(hosts, step.machine), step.inputs.network);
-      throw new Error(`network ${step.inputs.network} is ${n?.status ?? 'missing'}${n ? ' or its keys differ from the file' : ''} after the change`);
-    }
+  missing(step, live) {
+    const { network, config, owned } = step.inputs;
+    const n = reachable(live, step.machine)?.lxd?.networks.find((x) => x.name === network);
+    if (n?.status !== 'Created') return `network ${network} is ${n?.status ?? 'missing'} after the change`;
+    const differ = owned.filter((k) => n.config[k] !== config[k]);
+    return `network ${network}'s ${differ.join(', ')} differ from the file after the change`;
   },
 };

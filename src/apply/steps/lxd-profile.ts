@@ -1,8 +1,8 @@
 // `lxd/profile/<name>`: GET, merge the devices the tool owns (root, eth0) into the profile, PUT with
 // If-Match; every other device and the profile's config stay. Sync before LXD 6.6, an operation after.
-import { sameRecord } from '../../plan/steps/spec.js';
 import { ApiError, type Host } from '../../remote/index.js';
-import { MINUTE, enc, hostOf, type PlanStepRunner } from './common.js';
+import { MINUTE, enc, hostOf } from './common.js';
+import type { StepActor } from './runner.js';
 
 interface Profile {
   config: Record<string, string> | null;
@@ -15,12 +15,9 @@ async function profile(host: Host, name: string): Promise<{ p: Profile; etag: st
   return { p: r.metadata, etag: r.etag };
 }
 
-export const lxdProfile: PlanStepRunner<'lxd-profile'> = {
+export const lxdProfile: StepActor<'lxd-profile'> = {
   timeoutMs: 3 * MINUTE,
-  async check(step, hosts) {
-    const devices = (await profile(hostOf(hosts, step.machine), step.inputs.profile)).p.devices ?? {};
-    return Object.entries(step.inputs.devices).every(([k, v]) => sameRecord(devices[k], v));
-  },
+  reads: (step) => [{ machine: step.machine, services: ['lxd'] }],
   async act(step, hosts) {
     const host = hostOf(hosts, step.machine);
     const path = `/1.0/profiles/${enc(step.inputs.profile)}`;
@@ -35,7 +32,5 @@ export const lxdProfile: PlanStepRunner<'lxd-profile'> = {
       }
     }
   },
-  async verify(step, hosts, ctx) {
-    if (!(await lxdProfile.check(step, hosts, ctx))) throw new Error(`profile ${step.inputs.profile} does not show the devices ${Object.keys(step.inputs.devices).join(', ')} after the update`);
-  },
+  missing: (step) => `profile ${step.inputs.profile} does not show the devices ${Object.keys(step.inputs.devices).join(', ')} after the update`,
 };

@@ -1,20 +1,25 @@
 // `lxd/server-config/…`: PATCH /1.0 (never PUT, which would drop keys it does not name), on the
 // member itself for member-local keys. The network.ovn.northbound_connection the tool computes takes
 // MicroOVN's central addresses as they are when the step runs (the plan could only predict them);
-// one the file gives is set as written. Secret values come from the run's secrets, by name.
-import { configMatches, secretRef } from '../../preseed/lxd-config.js';
-import type { StepOf } from '../../plan/index.js';
+// one the file gives is set as written. Secret values come from the run's secrets, by name. Both go
+// into the step apply judges with the plan's `satisfied` (atRunTime), and into what act sends.
+import { secretRef } from '../../preseed/lxd-config.js';
+import { reachable, type LiveState, type StepOf } from '../../plan/index.js';
 import { ApiError } from '../../remote/index.js';
-import { REDACTED } from '../secrets.js';
+import { REDACTED } from '../../secrets.js';
 import type { StepContext } from '../types.js';
-import { MINUTE, hostOf, refusedWith, withQuery, type Hosts, type PlanStepRunner } from './common.js';
-import { lxdServer } from './lxd.js';
-import { NORTHBOUND_KEY, liveNorthbound } from './northbound.js';
+import { MINUTE, hostOf, refusedWith, withQuery } from './common.js';
+import { readLive } from './live.js';
+import { NORTHBOUND_KEY, northboundOf } from './northbound.js';
+import type { StepActor } from './runner.js';
 
 type Step = StepOf<'lxd-server-config'>;
 
 /** `?target=` only for another member's local keys: a standalone server refuses any target. */
 const targetOf = (step: Step): string | null => (step.inputs.target && step.inputs.target !== step.machine ? step.inputs.target : null);
+
+/** Whether the value to send depends on MicroOVN's members as they are now. */
+const followsOvn = (step: Step): boolean => !step.inputs.fromFile && step.inputs.config[NORTHBOUND_KEY] !== undefined;
 
 function secretValue(key: string, ctx: StepContext): string {
   const secret = ctx.secrets.named(secretRef(key));
@@ -22,22 +27,18 @@ function secretValue(key: string, ctx: StepContext): string {
   return secret.reveal();
 }
 
-async function wanted(step: Step, hosts: Hosts, ctx: StepContext, note = false): Promise<Record<string, string>> {
+/** The config to set: the plan's, secret values filled in, the northbound connection as MicroOVN's members give it. */
+function wanted(step: Step, live: LiveState, ctx: StepContext, note = false): Record<string, string> {
   const config = { ...step.inputs.config };
   for (const key of step.inputs.sensitive ?? []) config[key] = secretValue(key, ctx);
-  if (!step.inputs.fromFile && config[NORTHBOUND_KEY] !== undefined) {
-    const live = await liveNorthbound(hostOf(hosts, step.machine));
-    if (live && live !== config[NORTHBOUND_KEY]) {
-      if (note) ctx.note(`MicroOVN's central members give ${live} (the plan predicted ${config[NORTHBOUND_KEY]})`);
-      config[NORTHBOUND_KEY] = live;
+  if (followsOvn(step)) {
+    const now = northboundOf(reachable(live, step.machine)?.microovn);
+    if (now && now !== config[NORTHBOUND_KEY]) {
+      if (note) ctx.note(`MicroOVN's central members give ${now} (the plan predicted ${config[NORTHBOUND_KEY]})`);
+      config[NORTHBOUND_KEY] = now;
     }
   }
   return config;
-}
-
-async function matches(step: Step, hosts: Hosts, want: Record<string, string>): Promise<boolean> {
-  const { server } = await lxdServer(hostOf(hosts, step.machine), targetOf(step));
-  return Object.entries(want).every(([k, v]) => configMatches(k, server.config[k], v));
 }
 
 /**
@@ -52,19 +53,23 @@ function refusal(err: unknown, step: Step, config: Record<string, string>): unkn
   return new Error(unknown ? `${text} (remove the key from lxd.config, or check its name against this LXD version's server config keys)` : text);
 }
 
-export const lxdServerConfig: PlanStepRunner<'lxd-server-config'> = {
+export const lxdServerConfig: StepActor<'lxd-server-config'> = {
   timeoutMs: 2 * MINUTE,
-  check: async (step, hosts, ctx) => matches(step, hosts, await wanted(step, hosts, ctx)),
+  reads: (step) => [{ machine: step.machine, services: followsOvn(step) ? ['lxd', 'microovn'] : ['lxd'] }],
+  // Every value known: `satisfied` compares the secret ones too, as the planner did with the file.
+  atRunTime(step, live, ctx) {
+    const config = wanted(step, live, ctx);
+    const same = !step.inputs.sensitive?.length && Object.entries(config).every(([k, v]) => step.inputs.config[k] === v);
+    return same ? step : { ...step, inputs: { ...step.inputs, config, sensitive: [] } };
+  },
   async act(step, hosts, ctx) {
-    const config = await wanted(step, hosts, ctx, true);
+    const live = followsOvn(step) ? await readLive(hosts, [{ machine: step.machine, services: ['microovn'] }]) : { machines: {} };
+    const config = wanted(step, live, ctx, true);
     try {
       await hostOf(hosts, step.machine).request('lxd', 'PATCH', withQuery('/1.0', { target: targetOf(step) }), { config });
     } catch (err) {
       throw refusal(err, step, config);
     }
   },
-  async verify(step, hosts, ctx) {
-    const want = await wanted(step, hosts, ctx);
-    if (!(await matches(step, hosts, want))) throw new Error(`LXD on ${step.machine} does not show ${Object.keys(want).join(', ')} as set`);
-  },
+  missing: (step) => `LXD on ${step.machine} does not show ${[...Object.keys(step.inputs.config), ...(step.inputs.sensitive ?? [])].join(', ')} as set`,
 };

@@ -1,26 +1,35 @@
 // The join of one machine into the initiator's MicroCeph or MicroOVN cluster: a token issued on the
 // anchor for the joiner's name (a stale one revoked first), POST /core/control on the joiner, then
-// the anchor must list the member.
-import { SERVICE_LABEL, type StepOf } from '../../plan/index.js';
-import { MINUTE, hostOf, type PlanStepRunner } from './common.js';
-import { isMicroMember, joinMicro, microReady, waitForMember, type Micro } from './micro.js';
+// the anchor must list the member. Done when the plan's `satisfied` says so: the joiner and the
+// anchor's member list are read (src/plan/steps/micro-join.ts).
+import { reachable, SERVICE_LABEL, type StepOf } from '../../plan/index.js';
+import { MINUTE, hostOf } from './common.js';
+import { joinMicro, MEMBER_SHOWS_MS, microReady, type Micro } from './micro.js';
+import type { StepActor } from './runner.js';
 
 type JoinKind = 'microceph-join' | 'microovn-join';
 
-export function microJoin<K extends JoinKind>(svc: Micro, configOf: (inputs: StepOf<K>['inputs']) => Record<string, string>): PlanStepRunner<K> {
+export function microJoin<K extends JoinKind>(svc: Micro, configOf: (inputs: StepOf<K>['inputs']) => Record<string, string>): StepActor<K> {
+  const label = SERVICE_LABEL[svc];
   return {
     // 5 min for the join itself (MicroCloud's), 1 min for the member to show, and the token calls.
     timeoutMs: 7 * MINUTE,
-    check: (step, hosts) => isMicroMember(hostOf(hosts, step.inputs.cluster), hostOf(hosts, step.machine), svc, step.inputs.name),
-    async act(step, hosts, ctx) {
+    reads: (step) => [{ machine: step.inputs.name, services: [svc] }, { machine: step.inputs.cluster, services: [svc] }],
+    async act(step, hosts, ctx, done) {
       const { name, address, cluster } = step.inputs;
       const joiner = hostOf(hosts, step.machine);
       if (await microReady(joiner, svc)) {
-        throw new Error(`${SERVICE_LABEL[svc]} on ${step.machine} already belongs to a cluster that ${cluster} is not part of: ` +
+        throw new Error(`${label} on ${step.machine} already belongs to a cluster that ${cluster} is not part of: ` +
           `remove it from that cluster (or reinstall the snap) before joining it to ${cluster}'s`);
       }
-      await joinMicro(hostOf(hosts, cluster), joiner, svc, { name, address, config: configOf(step.inputs) }, ctx);
+      await joinMicro(hostOf(hosts, cluster), joiner, svc, { name, address, config: configOf(step.inputs) }, ctx, done);
     },
-    verify: (step, hosts, ctx) => waitForMember(hostOf(hosts, step.inputs.cluster), svc, step.inputs.name, ctx),
+    showsWithinMs: MEMBER_SHOWS_MS,
+    missing(step, live) {
+      const { name, cluster } = step.inputs;
+      if (reachable(live, name)?.[svc]?.initialized !== true) return `${label} on ${name} is not initialized after joining it to ${cluster}'s cluster`;
+      const members = reachable(live, cluster)?.[svc]?.members.map((m) => m.name) ?? [];
+      return `${name} is not among the ${label} members ${cluster} lists (${members.join(', ') || 'none'})`;
+    },
   };
 }

@@ -1,5 +1,6 @@
 // microcluster, as MicroCeph and MicroOVN share it (rest-apis.md §2): whether a daemon is
 // initialized, its cluster's members, bootstrap, join, and join tokens issued for the joiner's name.
+// Whether a bootstrap or join is done is the plan's `satisfied` (src/apply/steps/runner.ts).
 import { SERVICE_LABEL } from '../../plan/index.js';
 import type { Host } from '../../remote/index.js';
 import type { StepContext } from '../types.js';
@@ -31,24 +32,19 @@ export async function microMemberNames(host: Host, svc: Micro): Promise<string[]
   return members.map((m) => m.name);
 }
 
-/** Whether `joiner` is initialized and `name` is a member of `anchor`'s cluster (the planner's isMemberOf). */
-export async function isMicroMember(anchor: Host, joiner: Host, svc: Micro, name: string): Promise<boolean> {
-  return (await microReady(joiner, svc)) && (await microMemberNames(anchor, svc)).includes(name);
-}
-
 export interface MicroInit {
   name: string;
   address: string;
   config: Record<string, string>;
 }
 
-/** POST /core/control {bootstrap:true}; "Database is online" counts only if the daemon is now ready. */
-export async function bootstrapMicro(host: Host, svc: Micro, init: MicroInit, ctx: StepContext): Promise<void> {
+/** POST /core/control {bootstrap:true}; "Database is online" counts only if the step is now done (`done`). */
+export async function bootstrapMicro(host: Host, svc: Micro, init: MicroInit, ctx: StepContext, done: () => Promise<boolean>): Promise<void> {
   const body = { bootstrap: true, config: init.config, join_token: '', address: init.address, name: init.name };
   try {
     await host.request(svc, 'POST', '/core/control', body, { timeoutMs: MICRO_BOOTSTRAP_MS });
   } catch (err) {
-    await unlessAlreadyDone(err, ALREADY_INITIALIZED, () => microReady(host, svc), ctx);
+    await unlessAlreadyDone(err, ALREADY_INITIALIZED, done, ctx);
   }
 }
 
@@ -93,15 +89,16 @@ function registerToken(token: string, ctx: StepContext): void {
 
 /**
  * POST /core/control on the joiner with a fresh token. A token left unused by a failed join is
- * revoked, so a failed run leaves no live token behind.
+ * revoked, so a failed run leaves no live token behind; "Database is online" counts only if the
+ * step is now done (`done`).
  */
-export async function joinMicro(anchor: Host, joiner: Host, svc: Micro, init: MicroInit, ctx: StepContext): Promise<void> {
+export async function joinMicro(anchor: Host, joiner: Host, svc: Micro, init: MicroInit, ctx: StepContext, done: () => Promise<boolean>): Promise<void> {
   const token = await issueToken(anchor, svc, init.name, ctx);
   const body = { bootstrap: false, config: init.config, join_token: token, address: init.address, name: init.name };
   try {
     await joiner.request(svc, 'POST', '/core/control', body, { timeoutMs: MICRO_JOIN_MS });
   } catch (err) {
     await revokeToken(anchor, svc, init.name).catch(() => undefined);
-    await unlessAlreadyDone(err, ALREADY_INITIALIZED, () => isMicroMember(anchor, joiner, svc, init.name), ctx);
+    await unlessAlreadyDone(err, ALREADY_INITIALIZED, done, ctx);
   }
 }

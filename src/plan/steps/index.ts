@@ -1,5 +1,7 @@
-// The step catalogue. Addresses are stable: the same intent always gets the same address, so a plan
-// can be compared with the next one, a saved plan with the site, and a journal with both.
+// The step catalogue: what each kind is and when it is done, one file per kind (spec.ts says what a
+// kind provides). How a kind acts is in src/apply/steps/<kind>.ts, registered in src/apply/registry.ts.
+// Addresses are stable: the same intent always gets the same address, so a plan can be compared
+// with the next one, a saved plan with the site, and a journal with both.
 //
 //   microceph/cluster@<initiator>            bootstrap MicroCeph (PublicNet, ClusterNet)
 //   microovn/cluster@<initiator>             bootstrap MicroOVN (ovn-encap-ip)
@@ -70,12 +72,3 @@ export function satisfied(step: Step, live: LiveState): boolean {
 export function clusterWide(step: Step): boolean {
   return (specOf(step.kind) as StepSpec<StepKind>).clusterWide(step as StepOf<StepKind>);
 }
-
-/** The live state after the step has run, as the daemons would leave it. Pure: `live` is not changed. */
-export function expectedEffect(step: Step, live: LiveState): LiveState {
-  const next = structuredClone(live);
-  (specOf(step.kind) as StepSpec<StepKind>).effect(step as StepOf<StepKind>, next);
-  return next;
-}
-
-export { EffectError } from './spec.js';

@@ -1,64 +1,13 @@
 // `lxd/member/<name>`: PUT /1.0/cluster on the joiner with the token (minted at apply) and the
 // member_config of every pool and network the cluster already has: LXD creates them on the joiner
 // as part of the join, so a grown member needs no pending steps for them.
-import { LXD_MEMBER_KEYS } from '../../live/state.js';
-import { createdRow, memberNamesOf } from './lxd-effects.js';
-import { clusterMates, isMemberOf, lxdAt, machineAt, need, type StepSpec } from './spec.js';
+import { isMemberOf, type StepSpec } from './spec.js';
 
 export const lxdMemberAddress = (machine: string): string => `lxd/member/${machine}`;
-
-/** The member-specific keys a joiner must bring, by pool driver and network type. */
-export const REQUIRED_MEMBER_KEYS: Record<string, string[]> = { zfs: ['source'], physical: ['parent'] };
 
 export const lxdJoin: StepSpec<'lxd-join'> = {
   kind: 'lxd-join',
   service: 'lxd',
   clusterWide: () => false,
   satisfied: (step, live) => isMemberOf(live, 'lxd', step.inputs.cluster, step.inputs.serverName),
-  effect(step, live) {
-    const { serverName, serverAddress, cluster, memberConfig } = step.inputs;
-    const joiner = lxdAt(live, step.machine);
-    need(!joiner.clustered, `LXD on ${step.machine}: This server is already clustered`);
-    const anchor = lxdAt(live, cluster);
-    need(anchor.clustered, `LXD on ${cluster}: Server is not clustered`);
-    need(!memberNamesOf(anchor).includes(serverName), `The cluster already has a member with name: ${serverName}`);
-    const mc = (entity: string, name: string) =>
-      Object.fromEntries(memberConfig.filter((k) => k.entity === entity && k.name === name).map((k) => [k.key, k.value]));
-    for (const p of anchor.pools.filter((x) => x.status === 'Created')) {
-      for (const key of REQUIRED_MEMBER_KEYS[p.driver] ?? []) need(mc('storage-pool', p.name)[key], `member_config lacks ${key} for storage pool ${p.name}`);
-    }
-    for (const n of anchor.networks.filter((x) => x.status === 'Created')) {
-      for (const key of REQUIRED_MEMBER_KEYS[n.type] ?? []) need(mc('network', n.name)[key], `member_config lacks ${key} for network ${n.name}`);
-    }
-    // The joiner creates every pool and network locally: Ceph pools need its Ceph client, OVN its chassis.
-    const own = machineAt(live, step.machine);
-    if (anchor.pools.some((p) => p.status === 'Created' && (p.driver === 'ceph' || p.driver === 'cephfs'))) {
-      need(own.microceph?.initialized, `Failed to initialize member: Failed to create the ceph pool on ${step.machine}: MicroCeph is not set up there`);
-    }
-    if (anchor.networks.some((n) => n.status === 'Created' && n.type === 'ovn')) {
-      need(own.microovn?.initialized, `Failed to initialize member: Failed to create the OVN network on ${step.machine}: MicroOVN is not set up there`);
-    }
-    for (const name of clusterMates(live, 'lxd', cluster)) {
-      const lxd = lxdAt(live, name);
-      lxd.members.push({ name: serverName, url: `https://${serverAddress}`, status: 'Online', roles: ['database'] });
-      for (const p of lxd.pools) if (p.status === 'Created') p.locations.push(serverName);
-      for (const n of lxd.networks) if (n.status === 'Created') n.locations.push(serverName);
-    }
-    const local = Object.fromEntries(Object.entries(joiner.config).filter(([k]) => LXD_MEMBER_KEYS.includes(k)));
-    const global = Object.fromEntries(Object.entries(anchor.config).filter(([k]) => !LXD_MEMBER_KEYS.includes(k)));
-    joiner.clustered = true;
-    joiner.serverName = serverName;
-    joiner.members = structuredClone(anchor.members);
-    joiner.config = { ...global, ...local, 'core.https_address': serverAddress, 'cluster.https_address': serverAddress };
-    joiner.pools = anchor.pools.map((p) => ({
-      ...structuredClone(p),
-      member: p.status === 'Created' ? createdRow(live, step.machine, p.name, p.driver, mc('storage-pool', p.name)) : null,
-    }));
-    joiner.networks = anchor.networks.map((n) => ({
-      ...structuredClone(n),
-      member: n.status === 'Created' ? { status: 'Created', config: mc('network', n.name) } : null,
-    }));
-    joiner.defaultProfile = structuredClone(anchor.defaultProfile);
-    joiner.volumes = structuredClone(anchor.volumes);
-  },
 };

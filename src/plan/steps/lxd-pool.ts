@@ -1,42 +1,13 @@
 // `lxd/storage-pool/<pool>`: finalize, POST /1.0/storage-pools with only global keys, once every
 // member has its pending row. This is when ZFS takes the local disks and Ceph gets its OSD pools.
 import { reachable } from '../../live/state.js';
-import { createCephPools, createdRow, forEachLxd, lxdMates, memberNamesOf } from './lxd-effects.js';
-import { lxdAt, machineAt, need, type StepSpec } from './spec.js';
+import type { StepSpec } from './spec.js';
 
 export const lxdPoolAddress = (pool: string): string => `lxd/storage-pool/${pool}`;
-
-/** The OSD pools each remote driver creates in MicroCeph (MicroCloud's names). */
-export const CEPH_POOLS_OF: Record<string, string[]> = { ceph: ['lxd_remote'], cephfs: ['lxd_cephfs_meta', 'lxd_cephfs_data'] };
 
 export const lxdPool: StepSpec<'lxd-pool'> = {
   kind: 'lxd-pool',
   service: 'lxd',
   clusterWide: () => true,
   satisfied: (step, live) => reachable(live, step.machine)?.lxd?.pools.find((p) => p.name === step.inputs.pool)?.status === 'Created',
-  effect(step, live) {
-    const { pool, driver, config } = step.inputs;
-    const lxd = lxdAt(live, step.machine);
-    const existing = lxd.pools.find((p) => p.name === pool);
-    need(existing, 'Pool not pending on any node (use --target <node> first)');
-    need(existing.status !== 'Created', 'The storage pool is already created');
-    need(existing.driver === driver, `Requested storage pool driver "${driver}" does not match driver in existing database record "${existing.driver}"`);
-    const missing = memberNamesOf(lxd).filter((m) => !existing.locations.includes(m));
-    need(missing.length === 0, `Pool not defined on nodes: ${missing.join(', ')}`);
-    if (driver === 'ceph' || driver === 'cephfs') {
-      const ceph = machineAt(live, step.machine).microceph;
-      need(ceph?.initialized && ceph.disks.length > 0, `Failed to create the ${driver} pool: the Ceph cluster has no OSD`);
-      for (const name of lxdMates(live, step.machine)) {
-        need(machineAt(live, name).microceph?.initialized, `Failed to create the ${driver} pool on ${name}: MicroCeph is not set up there`);
-      }
-      if (driver === 'cephfs') need(lxd.pools.some((p) => p.name !== pool && p.driver === 'ceph' && p.status === 'Created'), 'cephfs before the ceph pool');
-    }
-    forEachLxd(live, step.machine, (view, name) => {
-      const p = view.pools.find((x) => x.name === pool)!;
-      p.status = 'Created';
-      p.config = { ...p.config, ...config };
-      if (p.member) p.member = createdRow(live, name, pool, driver, p.member.config);
-    });
-    createCephPools(live, step.machine, CEPH_POOLS_OF[driver] ?? []);
-  },
 };

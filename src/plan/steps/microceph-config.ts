@@ -1,8 +1,7 @@
 // `microceph/config/<key>`: a writable MicroCeph cluster config key (cluster_network), PUT /1.0/configs.
 import { reachable } from '../../live/state.js';
 import { sameNetwork } from '../topology.js';
-import { changeCluster } from './micro-effects.js';
-import { need, type StepSpec } from './spec.js';
+import type { StepSpec } from './spec.js';
 
 export const microcephConfigAddress = (key: string): string => `microceph/config/${key}`;
 
@@ -13,11 +12,5 @@ export const microcephConfig: StepSpec<'microceph-config'> = {
   satisfied(step, live) {
     const ceph = reachable(live, step.machine)?.microceph;
     return ceph?.initialized === true && sameNetwork(ceph.config[step.inputs.key] ?? null, step.inputs.value);
-  },
-  effect(step, live) {
-    need(step.inputs.key !== 'public_network', `config set(public_network) failed: requested key public_network does not support write operation`);
-    changeCluster(live, 'microceph', step.machine, (view) => {
-      view.config[step.inputs.key] = step.inputs.value;
-    });
   },
 };

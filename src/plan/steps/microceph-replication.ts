@@ -3,8 +3,7 @@
 // pools MicroCloud sizes. `.mgr` exists from bootstrap with Ceph's default 3, so a size other than 3
 // is done only once `.mgr` has it, and size 3 needs nothing while every such pool has 3.
 import { reachable, type CephPool } from '../../live/state.js';
-import { changeCluster } from './micro-effects.js';
-import { need, type StepSpec } from './spec.js';
+import type { StepSpec } from './spec.js';
 
 export const MICROCEPH_REPLICATION_ADDRESS = 'microceph/replication';
 
@@ -17,11 +16,6 @@ export function replicationSatisfied(pools: readonly CephPool[], size: number): 
   return sized.every((p) => p.size === size);
 }
 
-/** The size pools LXD creates get: osd_pool_default_size, which pools-op sets together with .mgr's. */
-export function defaultPoolSize(pools: readonly CephPool[]): number {
-  return pools.find((p) => p.name === '.mgr')?.size ?? 3;
-}
-
 export const microcephReplication: StepSpec<'microceph-replication'> = {
   kind: 'microceph-replication',
   service: 'microceph',
@@ -29,11 +23,5 @@ export const microcephReplication: StepSpec<'microceph-replication'> = {
   satisfied(step, live) {
     const ceph = reachable(live, step.machine)?.microceph;
     return ceph?.initialized === true && replicationSatisfied(ceph.pools, step.inputs.size);
-  },
-  effect(step, live) {
-    need(step.inputs.size >= 1 && step.inputs.size <= 10, `failed to set pool size default: size ${step.inputs.size}`);
-    changeCluster(live, 'microceph', step.machine, (view) => {
-      for (const p of view.pools) if (SIZED_POOLS.includes(p.name)) p.size = step.inputs.size;
-    });
   },
 };

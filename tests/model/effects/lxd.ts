@@ -1,11 +1,10 @@
 // What LXD does to more than one member at once: cluster-wide objects live in the cluster database,
 // so a change made through one member shows on every member; and what a driver does to a member's
 // row when the pool is really created there (ZFS takes the disk over and renames `source`).
-import { findDisk } from '../disk-paths.js';
-import { reachable, type LiveState, type LxdLive, type LxdMemberRow } from '../../live/state.js';
-import { changeCluster } from './micro-effects.js';
-import { defaultPoolSize } from './microceph-replication.js';
-import { clusterMates, lxdAt, machineAt } from './spec.js';
+import { findDisk } from '../../../src/plan/disk-paths.js';
+import { reachable, type LiveState, type LxdLive, type LxdMemberRow } from '../../../src/live/state.js';
+import { changeCluster, defaultPoolSize } from './micro.js';
+import { clusterMates, lxdAt, machineAt } from './model.js';
 
 /** The machines that see the same LXD database as `machine`. */
 export function lxdMates(live: LiveState, machine: string): string[] {

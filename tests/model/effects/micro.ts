@@ -1,8 +1,8 @@
 // The shared part of a microcluster daemon's effects: a cluster's member list, service placement
 // and (for MicroCeph) OSDs, pools and config are the same on every member, so an effect computes
 // them once from the anchor and hands every member its own copy.
-import type { LiveState, MicroCephLive, MicroOvnLive } from '../../live/state.js';
-import { clusterMates, machineAt } from './spec.js';
+import type { CephPool, LiveState, MicroCephLive, MicroOvnLive } from '../../../src/live/state.js';
+import { clusterMates, machineAt } from './model.js';
 
 type Micro = 'microceph' | 'microovn';
 
@@ -34,4 +34,9 @@ export function placeOnJoin(services: { service: string; location: string }[], j
   for (const service of upToThree) {
     if (services.filter((s) => s.service === service).length < 3) services.push({ service, location: joiner });
   }
+}
+
+/** The size pools LXD creates get: osd_pool_default_size, which pools-op sets together with .mgr's. */
+export function defaultPoolSize(pools: readonly CephPool[]): number {
+  return pools.find((p) => p.name === '.mgr')?.size ?? 3;
 }

@@ -1,0 +1,23 @@
+// `microceph/member/<name>`, `microovn/member/<name>`: a microcluster join into the anchor's cluster.
+// The daemons differ only in the services they place on a joiner: some always, others while fewer
+// than 3 members run them.
+import type { ServiceName } from '../../../src/live/state.js';
+import { changeCluster, placeOnJoin } from './micro.js';
+import { microAt, need, type Effect } from './model.js';
+
+type MicroJoinKind = 'microceph-join' | 'microovn-join';
+
+export function microJoinEffect<K extends MicroJoinKind>(
+  service: Exclude<ServiceName, 'lxd'>, label: string, placement: { always: string[]; upToThree: string[] },
+): Effect<K> {
+  return (step, live) => {
+    const { name, address, cluster } = step.inputs;
+    const own = microAt(live, service, step.machine);
+    need(!own.initialized, `${label} on ${step.machine}: Unable to initialize cluster: Database is online`);
+    changeCluster(live, service, cluster, (view) => {
+      need(!view.members.some((m) => m.name === name), `${label}: Remote with name ${name} exists`);
+      view.members.push({ name, address, role: 'voter', status: 'ONLINE' });
+      placeOnJoin(view.services, name, placement.always, placement.upToThree);
+    }, [step.machine]);
+  };
+}
