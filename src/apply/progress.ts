@@ -3,6 +3,8 @@
 // and JSON lines (pipelines). The executor emits; the CLI picks the renderer. Events arrive already
 // redacted (executor.ts), so renderers print them as they are.
 
+import { jsonVisible, visible } from '../preseed/text.js';
+
 export type ProgressEvent =
   | { type: 'run-started'; steps: number }
   | { type: 'lock-waiting'; holder: string }
@@ -29,7 +31,7 @@ export function formatElapsed(ms: number): string {
 
 /** One line per event, for logs and pipelines that are not terminals. */
 export function plainProgress(out: NodeJS.WritableStream): ProgressSink {
-  return { emit: (e) => { const line = plainLine(e); if (line) out.write(`${line}\n`); } };
+  return { emit: (e) => { const line = plainLine(e); if (line) out.write(`${visible(line)}\n`); } };
 }
 
 export function plainLine(e: ProgressEvent): string | null {
@@ -49,7 +51,7 @@ export function plainLine(e: ProgressEvent): string | null {
 
 /** JSON lines, each with a version so consumers can rely on the shape. */
 export function jsonProgress(out: NodeJS.WritableStream, now: () => number = Date.now): ProgressSink {
-  return { emit: (e) => out.write(`${JSON.stringify({ v: 1, time: new Date(now()).toISOString(), ...e })}\n`) };
+  return { emit: (e) => out.write(`${jsonVisible(JSON.stringify({ v: 1, time: new Date(now()).toISOString(), ...e }))}\n`) };
 }
 
 /**
@@ -65,10 +67,12 @@ export function terminalProgress(out: NodeJS.WritableStream): ProgressSink {
   const summary = (): void => {
     const names = [...running];
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3}` : '');
-    out.write(`${clear}${finished}/${total}${names.length ? ` · running: ${shown}` : ''}`);
+    out.write(`${clear}${visible(`${finished}/${total}${names.length ? ` · running: ${shown}` : ''}`)}`);
   };
+  // Error texts come from the machines: shown as \uXXXX escapes, never as control sequences; the
+  // only escapes written are this renderer's own (`clear`).
   const line = (text: string): void => {
-    out.write(`${clear}${text}\n`);
+    out.write(`${clear}${visible(text)}\n`);
     summary();
   };
   return {

@@ -1,4 +1,5 @@
 // What an apply did and did not do, for the CLI's closing lines and for pipelines (it is JSON).
+import { visible } from '../preseed/text.js';
 import type { StepResult } from './run-step.js';
 
 export interface ApplyReport {
@@ -37,5 +38,6 @@ export function reportLines(r: ApplyReport): string[] {
     lines.push('Nothing was rolled back: run apply again to continue from where the site is now.');
   }
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
-  return lines;
+  // Error texts come from the machines: escaped, never control sequences on the operator's terminal.
+  return lines.map(visible);
 }

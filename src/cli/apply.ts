@@ -18,6 +18,7 @@ import { readSavedPlan } from '../site/plan-file.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
 import { loadSiteFor, planSiteFor } from './load-site.js';
 import { diagnosticsJson } from './validate.js';
+import { jsonVisible, visible } from '../preseed/text.js';
 
 export interface ApplyCommandOptions {
   autoApprove: boolean;
@@ -87,7 +88,7 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
   // Text on stderr in --json mode: stdout carries events and the result only.
   const say = (line: string): void => { (opts.json ? io.stderr : io.stdout).write(`${line}\n`); };
   const fail = (message: string, extra: Partial<ApplyResult> = {}): ApplyResult => {
-    io.stderr.write(`microcloud: ${ctx.secrets.scrub(message)}\n`);
+    io.stderr.write(`microcloud: ${visible(ctx.secrets.scrub(message))}\n`);
     return ended(false, { error: ctx.secrets.scrub(message), ...extra });
   };
   let result: ApplyResult;
@@ -96,7 +97,7 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
   } catch (err) {
     result = fail((err as Error).message);
   }
-  if (opts.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+  if (opts.json) io.stdout.write(`${jsonVisible(JSON.stringify(result))}\n`);
   return result.ok ? EXIT.OK : EXIT.ERROR;
 }
 
@@ -168,7 +169,7 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
     });
   } finally {
     if (lock) {
-      await lock.release().catch((err: unknown) => io.stderr.write(`warning: the lock could not be released: ${ctx.secrets.scrub((err as Error).message)}\n`));
+      await lock.release().catch((err: unknown) => io.stderr.write(`warning: the lock could not be released: ${visible(ctx.secrets.scrub((err as Error).message))}\n`));
     }
     await planned.gathered.close();
   }

@@ -3,6 +3,7 @@
 // whose names say secret are masked before any format sees them.
 import winston from 'winston';
 import { SecretSet } from '../secrets.js';
+import { visible } from '../preseed/text.js';
 
 
 export type LogFormat = 'text' | 'json';
@@ -14,7 +15,8 @@ export function createLogger(opts: { format: LogFormat; level: LogLevel; secrets
   const text = winston.format.printf((info) => {
     const { level, message, timestamp: _t, ...meta } = info;
     const extra = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
-    return `${level}: ${String(message)}${extra}`;
+    // Messages quote what machines said; the level may carry colorize's own escapes, the rest may not.
+    return `${level}: ${visible(`${String(message)}${extra}`)}`;
   });
   const format =
     opts.format === 'json'

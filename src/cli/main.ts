@@ -14,6 +14,7 @@ import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 import { toolVersion } from '../site/version.js';
 import { closestKey } from '../preseed/suggest.js';
+import { visible } from '../preseed/text.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -253,11 +254,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       const more = e.command && COMMANDS[e.command] ? `Usage: ${COMMANDS[e.command]?.usage}` : "Run 'microcloud --help' for usage.";
-      io.stderr.write(`microcloud: ${secrets.scrub(e.message)}\n${more}\n`);
+      io.stderr.write(`microcloud: ${visible(secrets.scrub(e.message))}\n${more}\n`);
       return EXIT.USAGE;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`microcloud: error: ${secrets.scrub(message)}\n`);
+    io.stderr.write(`microcloud: error: ${visible(secrets.scrub(message))}\n`);
     return EXIT.ERROR;
   }
 }

@@ -11,6 +11,7 @@ import { secretsOf } from '../preseed/desired.js';
 import { EXIT, UsageError, type CommandContext } from './io.js';
 import { loadSiteFor, planSiteFor } from './load-site.js';
 import { diagnosticsJson } from './validate.js';
+import { jsonVisible, visible } from '../preseed/text.js';
 
 export interface PlanCommandOptions {
   json: boolean;
@@ -43,7 +44,7 @@ export async function planCommand(ctx: CommandContext, file: string, opts: PlanC
   const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json, print: !opts.json });
   if (!site) {
     // The plan document's own shape (schemas/plan-document.schema.json), with the diagnostics inside.
-    if (opts.json) io.stdout.write(`${JSON.stringify({ kind: PLAN_DOCUMENT_KIND, format_version: PLAN_FORMAT_VERSION, error: `${file} is invalid`, diagnostics: diagnosticsJson(diagnostics) }, null, 2)}\n`);
+    if (opts.json) io.stdout.write(`${jsonVisible(JSON.stringify({ kind: PLAN_DOCUMENT_KIND, format_version: PLAN_FORMAT_VERSION, error: `${file} is invalid`, diagnostics: diagnosticsJson(diagnostics) }, null, 2))}\n`);
     return EXIT.ERROR;
   }
   const planned = await planSiteFor(ctx, site, opts);
@@ -54,7 +55,7 @@ export async function planCommand(ctx: CommandContext, file: string, opts: PlanC
   if (opts.json) {
     io.stdout.write(json);
     // Every finding names its machine; whoever watches the terminal sees why the exit code is 1.
-    for (const f of plan.findings.filter((x) => x.severity === 'error')) io.stderr.write(`error: ${f.message}\n`);
+    for (const f of plan.findings.filter((x) => x.severity === 'error')) io.stderr.write(`error: ${visible(f.message)}\n`);
   } else {
     io.stdout.write(renderPlanText(plan));
   }

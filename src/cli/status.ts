@@ -8,6 +8,7 @@ import type { Host } from '../remote/index.js';
 import { EXIT, type CommandContext } from './io.js';
 import { loadSiteFor, planSiteFor } from './load-site.js';
 import { diagnosticsJson } from './validate.js';
+import { jsonVisible, visible } from '../preseed/text.js';
 
 async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
   try {
@@ -24,10 +25,10 @@ export async function statusCommand(ctx: CommandContext, file: string, opts: { j
   const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json, print: !opts.json });
   if (!site) {
     if (opts.json) {
-      io.stdout.write(`${JSON.stringify({
+      io.stdout.write(`${jsonVisible(JSON.stringify({
         format_version: 1, in_sync: false, differences: [], errors: [{ machine: null, message: `${file} is invalid` }],
         healthy: false, services: [], diagnostics: diagnosticsJson(diagnostics),
-      }, null, 2)}\n`);
+      }, null, 2))}\n`);
     }
     return EXIT.ERROR;
   }
@@ -43,27 +44,30 @@ export async function statusCommand(ctx: CommandContext, file: string, opts: { j
     const inSync = !hasErrorFindings(plan.findings) && plan.steps.length === 0;
     const healthy = health.length > 0 && health.every((h) => h.healthy);
     if (opts.json) {
-      io.stdout.write(`${JSON.stringify({
+      io.stdout.write(`${jsonVisible(JSON.stringify({
         format_version: 1,
         in_sync: inSync,
         differences: plan.steps.map((s) => ({ address: s.address, action: s.action, reason: s.reason })),
         errors: errors.map((f) => ({ machine: f.machine, message: f.message })),
         healthy,
         services: health,
-      }, null, 2)}\n`);
+      }, null, 2))}\n`);
     } else {
-      if (errors.length > 0) for (const f of errors) io.stdout.write(`error: ${f.message}\n`);
-      else if (inSync) io.stdout.write(`In sync: the site matches ${file}.\n`);
+      const out: string[] = [];
+      if (errors.length > 0) for (const f of errors) out.push(`error: ${f.message}`);
+      else if (inSync) out.push(`In sync: the site matches ${file}.`);
       else {
-        io.stdout.write(`Out of sync: ${plan.steps.length} difference${plan.steps.length === 1 ? '' : 's'} from ${file} (run plan for details):\n`);
-        for (const s of plan.steps) io.stdout.write(`  ${s.action === 'create' ? '+' : '~'} ${s.address}\n`);
+        out.push(`Out of sync: ${plan.steps.length} difference${plan.steps.length === 1 ? '' : 's'} from ${file} (run plan for details):`);
+        for (const s of plan.steps) out.push(`  ${s.action === 'create' ? '+' : '~'} ${s.address}`);
       }
-      io.stdout.write(`\nHealth${anchor ? ` (as ${anchor} sees it)` : ''}:\n`);
+      out.push(`\nHealth${anchor ? ` (as ${anchor} sees it)` : ''}:`);
       for (const h of health) {
-        io.stdout.write(`  ${h.service.padEnd(10)} ${h.healthy ? 'ok  ' : 'FAIL'}  ${h.summary}\n`);
-        for (const p of h.problems) io.stdout.write(`             ${p}\n`);
+        out.push(`  ${h.service.padEnd(10)} ${h.healthy ? 'ok  ' : 'FAIL'}  ${h.summary}`);
+        for (const p of h.problems) out.push(`             ${p}`);
       }
-      if (health.length === 0) io.stdout.write('  unknown: no machine could be read\n');
+      if (health.length === 0) out.push('  unknown: no machine could be read');
+      // Member names, statuses and Ceph's checks come from the machines: escaped, never control sequences.
+      io.stdout.write(`${visible(out.join('\n'))}\n`);
     }
     if (errors.length > 0) return EXIT.ERROR;
     return inSync && healthy ? EXIT.OK : EXIT.CHANGES;

@@ -32,11 +32,20 @@ export type WorldFactory = (ctx: LabContext) => WorldSet;
 
 // ---- wiring of the service models ----------------------------------------------------------------
 // The one place that names the world classes. A service left out here answers 501 on its socket.
-export const createWorlds: WorldFactory = (ctx) => ({
-  lxd: new LxdWorld(ctx),
-  microceph: new MicroCephWorld(ctx),
-  microovn: new MicroOvnWorld(ctx),
-});
+export const createWorlds: WorldFactory = (ctx) => {
+  // One MicroCeph and one MicroOVN world span the site's machines; every machine's LXD reaches them
+  // as its drivers would (the ceph CLI, ovn-nbctl, MicroOVN's env file): see src/lab/lxd/context.ts LxdPeers.
+  const microceph = new MicroCephWorld(ctx);
+  const microovn = new MicroOvnWorld(ctx);
+  const lxd = new LxdWorld(ctx, {
+    ceph: { cephAt: (machine, cluster) => microceph.cephAt(machine, cluster) },
+    ovn: {
+      microovnEnv: (machine) => microovn.microovnEnv(machine),
+      northboundReachable: (machine, connection) => microovn.northboundReachable(machine, connection),
+    },
+  });
+  return { lxd, microceph, microovn };
+};
 // ---------------------------------------------------------------------------------------------------
 
 export interface LabSiteOptions {

@@ -111,6 +111,45 @@ export function socketPath(spec: MachineSpec, service: LabService): string {
   }
 }
 
+/** A daemon socket's ownership and mode, as `stat` shows them on a real machine. The snap's LXD
+ *  socket is root:lxd 0660 (cloud images put the default user in "lxd"), Debian's LXD 5.0.2 the
+ *  same under /var/lib/lxd; the micro* control sockets are root:root 0660 (microcluster sets no
+ *  group). Connecting to a unix socket needs write permission on it. */
+export interface SocketAccess { owner: string; group: string; mode: number }
+
+export function socketAccess(_spec: MachineSpec, service: LabService): SocketAccess {
+  return service === 'lxd' ? { owner: 'root', group: 'lxd', mode: 0o660 } : { owner: 'root', group: 'root', mode: 0o660 };
+}
+
+/** The groups a lab login is in: root's, or the cloud image's default user's (as the lab's `id` says). */
+export function userGroups(user: string): string[] {
+  return user === 'root' ? ['root'] : [user, 'adm', 'cdrom', 'sudo', 'dip', 'lxd'];
+}
+
+/** Whether `user` (root when `root`) may connect to the socket at `path`; false when there is none. */
+export function mayOpenSocket(spec: MachineSpec, path: string, user: string, root: boolean): boolean {
+  const service = serviceAtSocket(spec, path);
+  if (!service) return false;
+  if (root || user === 'root') return true;
+  const a = socketAccess(spec, service);
+  if (a.owner === user) return (a.mode & 0o200) !== 0;
+  if (userGroups(user).includes(a.group)) return (a.mode & 0o020) !== 0;
+  return (a.mode & 0o002) !== 0;
+}
+
+/** Whether the machine has a program the lab simulates (MachineSpec.withoutPrograms lists the ones
+ *  it lacks, e.g. a server without netcat-openbsd). */
+export function hasProgram(spec: MachineSpec, name: string): boolean {
+  return !(spec.withoutPrograms ?? []).includes(name);
+}
+
+declare module './types.js' {
+  interface MachineSpec {
+    /** Programs this machine does not have although the lab could run them, e.g. ["nc"]. */
+    withoutPrograms?: string[];
+  }
+}
+
 /** The service whose socket is at `path` on this machine, if that daemon runs there. */
 export function serviceAtSocket(spec: MachineSpec, path: string): LabService | undefined {
   return machineServices(spec).find((s) => socketPath(spec, s) === path);

@@ -188,6 +188,36 @@ export class MachineSshServer {
     });
   }
 
+  /**
+   * A program that copies its stdin/stdout to a unix socket (the relay `sudo -n nc -U PATH`): the
+   * exec channel becomes the socket's connection, opened with root's rights when the program runs
+   * as root, else with the login user's (refused where the socket's permissions say so, as nc
+   * reports it). When the daemon closes its end, nc exits 0.
+   */
+  private relay(stream: ServerChannel, user: string, relay: { socketPath: string; root: boolean }): void {
+    const target = this.opts.hooks.streamTarget(relay.root ? 'root' : user, relay.socketPath);
+    if (!target) {
+      try {
+        stream.stderr.write(`nc: ${relay.socketPath}: ${relay.root ? 'Connection refused' : 'Permission denied'}\n`);
+        stream.exit(1);
+        stream.end();
+      } catch { /* the connection went away meanwhile */ }
+      return;
+    }
+    // The daemon side ending or the client closing ends the program; its exit status goes first.
+    let exited = false;
+    const exit = (): void => {
+      if (exited) return;
+      exited = true;
+      try { stream.exit(0); } catch { /* gone */ }
+    };
+    const end = stream.end.bind(stream) as (...a: unknown[]) => ServerChannel;
+    stream.end = ((...a: unknown[]) => { exit(); return end(...a); }) as typeof stream.end;
+    const destroy = stream.destroy.bind(stream);
+    stream.destroy = (() => { exit(); return destroy(); }) as typeof stream.destroy;
+    target(stream);
+  }
+
   private onSession(session: Session, user: string): void {
     session.on('env', (accept) => { accept?.(); });
     session.on('pty', (_accept, reject) => { reject?.(); });
@@ -200,10 +230,12 @@ export class MachineSshServer {
       let stream: ServerChannel;
       try { stream = accept(); } catch { return; }
       stream.on('error', () => { /* connection gone */ });
-      stream.resume(); // nothing the lab runs reads stdin
+      // stdin stays buffered until the command is known: a relay (`nc -U`) hands it to the daemon.
       void this.opts.hooks.exec(user, info.command).then((result) => {
         if (result === 'drop' || stream.destroyed) return;
         if (result === 'reset') { stream.close(); return; }
+        if (result.relay) { this.relay(stream, user, result.relay); return; }
+        stream.resume(); // nothing else the lab runs reads stdin
         try {
           if (result.stdout) stream.write(result.stdout);
           if (result.stderr) stream.stderr.write(result.stderr);

@@ -1,7 +1,8 @@
 // LiveState: what gather reads from each machine, as facts about the site rather than REST shapes.
-// Every machine is described from its own point of view (its own sockets), so cluster-wide facts
-// (members, pools, the default profile…) appear once per member; the planner reads them from the
-// machine that anchors the cluster. Gather fills it; the planner, preflight and the test model (tests/model/effects) only
+// Every machine is described from its own point of view, so cluster-wide facts (members, pools,
+// the default profile…) appear in every member's view; gather reads them once per cluster, from one
+// member, and every member's view shares that answer (src/site/gather.ts). The planner reads them
+// from the machine that anchors the cluster. Gather fills it; the planner, preflight and the test model (tests/model/effects) only
 // read it. Keep it JSON: it is hashed into the plan's live-state fingerprint.
 import type { ResourcesDisk } from '../preseed/disk-filter.js';
 
@@ -153,6 +154,15 @@ export interface MicroCephLive {
   /** `GET /1.0/configs`, values trimmed: public_network, cluster_network… */
   config: Record<string, string>;
   pools: CephPool[];
+  /**
+   * Present (false) when the member list shows most monitors' members unreachable: Ceph has no
+   * quorum, so `config` and `pools` were not read (they would block) and are empty. Not part of
+   * the fingerprint: it follows the members' status.
+   */
+  quorum?: false;
+  /** Present when the daemon serves microcluster's pre-2024 /cluster/1.0 API (MicroCeph reef): it
+   *  answered 404 on /core/1.0, so nothing else is known; `version` is empty (see host.snaps). */
+  legacyApi?: true;
 }
 
 export interface CephOsd {
@@ -171,6 +181,8 @@ export interface MicroOvnLive {
   initialized: boolean;
   members: MicroMember[];
   services: ServicePlacement[];
+  /** As MicroCephLive.legacyApi. */
+  legacyApi?: true;
 }
 
 export type ServiceName = 'lxd' | 'microceph' | 'microovn';

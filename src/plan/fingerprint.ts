@@ -19,7 +19,8 @@ function stable(m: MachineLive): unknown {
   return {
     ...m,
     lxd: m.lxd && { ...m.lxd, members: withoutStatus(m.lxd.members) },
-    microceph: m.microceph && { ...m.microceph, members: withoutStatus(m.microceph.members) },
+    // quorum follows the members' status, as their status does.
+    microceph: m.microceph && (({ quorum: _quorum, ...c }) => ({ ...c, members: withoutStatus(c.members) }))(m.microceph),
     microovn: m.microovn && { ...m.microovn, members: withoutStatus(m.microovn.members) },
   };
 }

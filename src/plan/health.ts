@@ -37,7 +37,12 @@ export function siteHealth(live: LiveState, anchor: string, ceph: CephHealthRepo
   if (m.lxd) out.push(members('LXD', m.lxd.members, 'Online'));
   if (m.microceph) out.push(members('MicroCeph', m.microceph.members, 'ONLINE'));
   if (m.microovn) out.push(members('MicroOVN', m.microovn.members, 'ONLINE'));
-  if (m.microceph?.initialized && ceph !== null) {
+  if (m.microceph?.quorum === false) {
+    // Gather saw most monitors' members unreachable and did not ask Ceph (src/services/microceph.ts).
+    const mons = m.microceph.services.filter((s) => s.service === 'mon').map((s) => s.location);
+    const down = m.microceph.members.filter((x) => mons.includes(x.name) && x.status !== 'ONLINE');
+    out.push({ service: 'Ceph', healthy: false, summary: 'no monitor quorum', problems: down.map((x) => `mon.${x.name}: ${x.status}`) });
+  } else if (m.microceph?.initialized && ceph !== null) {
     if (typeof ceph === 'string') {
       out.push({ service: 'Ceph', healthy: false, summary: 'health unknown', problems: [ceph] });
     } else {

@@ -10,13 +10,14 @@ import type { MemberConfigKey } from './plan.js';
 import { clusterLxd, hostPort, type Site } from './topology.js';
 import { lxdClusterAddress } from './steps/lxd-bootstrap.js';
 import { lxdMemberAddress } from './steps/lxd-join.js';
-import { lxdBootstrapConfigAddress, lxdGlobalConfigAddress } from './steps/lxd-server-config.js';
+import { lxdBootstrapConfigAddress, lxdGlobalConfigAddress, lxdListenConfigAddress } from './steps/lxd-server-config.js';
 import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
 import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
 import { microovnMemberAddress } from './steps/microovn-join.js';
 
 export const LXD_PORT = 8443;
 const OVN_NB_PORT = 6641;
+const STATEFUL_KEY = 'instances.migration.stateful';
 
 const ip = (site: Site, name: string): string => site.addresses.get(name) ?? '';
 
@@ -33,12 +34,17 @@ export function planLxdBootstrap(site: Site, g: PlanGraph, marker: string): void
   const name = site.initiator;
   const lxd = reachable(site.live, name)?.lxd;
   if (site.mode !== 'bootstrap' || !lxd || lxd.clustered) return;
-  const config = { 'core.https_address': `[::]:${LXD_PORT}`, 'cluster.https_address': hostPort(ip(site, name), LXD_PORT), 'user.microcloud': marker };
+  const config: Record<string, string> = { 'core.https_address': `[::]:${LXD_PORT}`, 'cluster.https_address': hostPort(ip(site, name), LXD_PORT), 'user.microcloud': marker };
+  // MicroCloud's LXD Bootstrap also turns on stateful migration where LXD has the extension
+  // (canonical/microcloud service/lxd.go `Bootstrap`, f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741;
+  // Debian's 5.0.2 has neither the extension nor the key). A value in the file's lxd.config wins.
+  const stateful = hasExtension(site, 'instances_migration_stateful') && !(STATEFUL_KEY in site.desired.lxd.config);
+  if (stateful) config[STATEFUL_KEY] = 'true';
   const action = actionFor(lxd.config, Object.keys(config));
   g.add({
     address: lxdBootstrapConfigAddress(name), kind: 'lxd-server-config', service: 'lxd', machine: name,
     action, changes: action === 'update' ? configChanges(lxd.config, config) : [],
-    reason: `listen on ${config['cluster.https_address']} and mark LXD as MicroCloud's`,
+    reason: `listen on ${config['cluster.https_address']}${stateful ? ', allow stateful migration' : ''} and mark LXD as MicroCloud's`,
     inputs: { target: name, config },
   }, []);
   g.add({
@@ -86,7 +92,30 @@ export function planLxdJoins(site: Site, g: PlanGraph): void {
       inputs: { serverName: name, serverAddress: hostPort(ip(site, name), LXD_PORT), clusterAddress: clusterAddress(site), cluster, memberConfig },
     }, [...before, ...microJoinsOf(site, name)]);
     before.push(address);
+    planJoinerListen(site, g, name);
   }
+}
+
+/**
+ * After every join MicroCloud puts the joiner's core.https_address back on every address
+ * (canonical/microcloud service/lxd.go `Join`: GET /1.0 then PUT /1.0, at
+ * f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741): the join leaves it on the member's own address. A
+ * PATCH of that one key does the same here, and puts it back when it drifts.
+ */
+function planJoinerListen(site: Site, g: PlanGraph, name: string): void {
+  const live = reachable(site.live, name)?.lxd;
+  if (!live) return;
+  const config = { 'core.https_address': `[::]:${LXD_PORT}` };
+  // The join listens on the member's own address when none is set (lxd-join): this step's to widen,
+  // as a create, the same before the join and after it. Any other value is drift, an update.
+  const now = live.config['core.https_address'] ?? '';
+  const drift = now !== '' && now !== hostPort(ip(site, name), LXD_PORT);
+  g.add({
+    address: lxdListenConfigAddress(name), kind: 'lxd-server-config', service: 'lxd', machine: name,
+    action: drift ? 'update' : 'create', changes: drift ? configChanges(live.config, config) : [],
+    reason: `listen on ${config['core.https_address']} on ${name}, as MicroCloud leaves a joiner`,
+    inputs: { target: name, config },
+  }, [lxdMemberAddress(name)]);
 }
 
 /**

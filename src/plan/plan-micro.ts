@@ -8,7 +8,7 @@ import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
 import { microcephConfigAddress } from './steps/microceph-config.js';
 import { microcephDiskAddress } from './steps/microceph-disk.js';
 import { microcephMemberAddress } from './steps/microceph-join.js';
-import { MICROCEPH_REPLICATION_ADDRESS, SIZED_POOLS } from './steps/microceph-replication.js';
+import { MICROCEPH_REPLICATION_ADDRESS, poolsBelow } from './steps/microceph-replication.js';
 import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
 import { microovnMemberAddress } from './steps/microovn-join.js';
 
@@ -81,13 +81,22 @@ export const osdAddresses = (site: Site): string[] =>
 export function planOsds(site: Site, g: PlanGraph): void {
   if (!site.ceph) return;
   const bootstrap = microcephClusterAddress(site.initiator);
+  // MicroCeph adds one disk at a time per member (a process-wide mutex in microceph/api/disks.go,
+  // canonical/microceph 79f99b50a1abf05ca8abb463b0fcb3f749f13c89) and MicroCloud sends them one after
+  // another (service/microceph.go, canonical/microcloud f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741): so
+  // a machine's OSDs follow each other in file order, each within its own deadline, while different
+  // machines' run side by side.
+  const earlier = new Map<string, string[]>();
   for (const d of site.disks.disks.filter((x) => x.use === 'ceph')) {
     const extras = [d.device, d.wipe ? 'wipe' : null, d.encrypt ? 'encrypt' : null].filter(Boolean).join(', ');
+    const address = microcephDiskAddress(d.machine, d.path);
+    const before = earlier.get(d.machine) ?? [];
     g.add({
-      address: microcephDiskAddress(d.machine, d.path), kind: 'microceph-disk', service: 'microceph', machine: d.machine,
+      address, kind: 'microceph-disk', service: 'microceph', machine: d.machine,
       reason: `add OSD ${d.path}${extras ? ` (${extras})` : ''}`,
       inputs: { path: d.path, device: d.device, wipe: d.wipe, encrypt: d.encrypt },
-    }, [bootstrap, d.machine === site.initiator ? null : microcephMemberAddress(d.machine)]);
+    }, [bootstrap, d.machine === site.initiator ? null : microcephMemberAddress(d.machine), ...before]);
+    earlier.set(d.machine, [...before, address]);
   }
   planReplication(site, g);
   planClusterNetwork(site, g);
@@ -96,17 +105,20 @@ export function planOsds(site: Site, g: PlanGraph): void {
 function planReplication(site: Site, g: PlanGraph): void {
   const ceph = reachable(site.live, site.initiator)?.microceph;
   const live = ceph?.initialized ? ceph : null;
+  // OSDs, not hosts: one host with 3 disks gives 3 (MicroCloud's main_init.go `setupCluster`,
+  // canonical/microcloud f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741); no disks, no pools-op.
   const total = (live?.disks.length ?? 0) + site.disks.disks.filter((d) => d.use === 'ceph' && !d.inUse).length;
   const size = Math.min(total, 3);
-  // Size 3 is Ceph's default, which bootstrap leaves on every pool: nothing to do until there is a cluster.
+  // A new cluster has only `.mgr`, at Ceph's default 3, which is no less than the size: with 3 there
+  // is nothing to do; with 1 or 2 the pools LXD creates next must be born at that size.
   if (size === 0 || (live === null && size === 3)) return;
-  const sized = (live?.pools ?? []).filter((p) => SIZED_POOLS.includes(p.name));
-  const pristine = sized.every((p) => p.name === '.mgr' && p.size === 3);
-  const changes = pristine ? [] : sized.filter((p) => p.size !== size).map((p) => ({ key: `${p.name} size`, before: String(p.size), after: String(size) }));
+  const changes = poolsBelow(live?.pools ?? [], size).map((p) => ({ key: `${p.name} size`, before: String(p.size), after: String(size) }));
   g.add({
     address: MICROCEPH_REPLICATION_ADDRESS, kind: 'microceph-replication', service: 'microceph', machine: site.initiator,
-    action: pristine ? 'create' : 'update', changes,
-    reason: `set the Ceph replication size to ${size} (${total} OSD${total === 1 ? '' : 's'})`,
+    action: changes.length > 0 ? 'update' : 'create', changes,
+    reason: changes.length > 0
+      ? `raise the Ceph replication size to ${size} (${total} OSD${total === 1 ? '' : 's'})`
+      : `set the Ceph default replication size to ${size} (${total} OSD${total === 1 ? '' : 's'})`,
     inputs: { size },
   }, [microcephClusterAddress(site.initiator), ...osdAddresses(site)]);
 }

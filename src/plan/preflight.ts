@@ -28,6 +28,8 @@ export function assess(desired: DesiredState, live: LiveState): { site: Site; fi
     findings: [
       ...hosts(site),
       ...services(site),
+      ...minimumVersions(site),
+      ...cephQuorum(site),
       ...addresses(site),
       ...uplinks(site),
       ...networks(site),
@@ -101,9 +103,86 @@ function services(site: Site): PlanFinding[] {
         }
         continue;
       }
-      if (want !== undefined && own.version !== want && name !== site.initiator) {
-        out.push(errorAt('version-mismatch', name, `${name} runs ${SERVICE_LABEL[svc]} ${own.version}, the initiator ${site.initiator} runs ${want}`,
+      // A daemon without /core/1.0 has no version to compare: minimumVersions names it.
+      const legacy = isLegacy(own) || isLegacy(init[svc]);
+      if (want !== undefined && own.version !== want && name !== site.initiator && !legacy) {
+        // MicroCeph's string is long (ceph-version: …; microceph-git: …): its Ceph version is shown
+        // unless both have the same one (then the strings differ in the git part: shown whole).
+        const [a, b] = [own.version, want].map((v) => (svc === 'microceph' ? parseServiceVersion(svc, v)?.shown ?? v : v));
+        const [shownOwn, shownWant] = a === b ? [own.version, want] : [a, b];
+        out.push(errorAt('version-mismatch', name, `${name} runs ${SERVICE_LABEL[svc]} ${shownOwn}, the initiator ${site.initiator} runs ${shownWant}`,
           'every machine needs the same version of each service: refresh the snaps to one channel and revision'));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The oldest versions MicroCloud works with (canonical/microcloud service/version.go validateVersion,
+ * compareVersion, cleanVersion at f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741): only major.minor
+ * count, leading zeros dropped (24.03 = 24.3); MicroCeph's version is the first \d+.\d+.\d+ in its
+ * string ("ceph-version: 19.2.0-0ubuntu…; microceph-git: v19.2.0+squid-…"). The channel is the
+ * LTS track that meets the minimum.
+ */
+export const MINIMUM_VERSIONS = {
+  lxd: { min: [5, 21], text: '5.21', channel: '5.21/stable' },
+  microceph: { min: [19, 2], text: '19.2', channel: 'squid/stable' },
+  microovn: { min: [24, 3], text: '24.03', channel: '24.03/stable' },
+} as const;
+
+/** The version's [major, minor] and how to show it, or null when it has no such form. */
+export function parseServiceVersion(svc: 'lxd' | 'microceph' | 'microovn', raw: string): { major: number; minor: number; shown: string } | null {
+  const m = svc === 'microceph' ? /(\d+)\.(\d+)\.\d+/.exec(raw) : /^v?(\d+)\.(\d+)/.exec(raw.trim());
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), shown: svc === 'microceph' ? m[0] : raw.trim() };
+}
+
+/**
+ * A Ceph cluster whose monitors' members are mostly unreachable has no quorum: gather did not ask
+ * its pools and config (they would block: canonical/microceph api/pool.go and api/configs.go at
+ * 79f99b50a1abf05ca8abb463b0fcb3f749f13c89 run the ceph CLI), so nothing is planned on guesses.
+ */
+function cephQuorum(site: Site): PlanFinding[] {
+  const lost = machines(site).find(([, m]) => m.microceph?.quorum === false);
+  if (!lost) return [];
+  const [name, m] = lost;
+  const mons = m.microceph!.services.filter((s) => s.service === 'mon').map((s) => s.location);
+  const down = m.microceph!.members.filter((x) => mons.includes(x.name) && x.status !== 'ONLINE').map((x) => x.name);
+  return [errorAt('ceph-no-quorum', name, `Ceph has no monitor quorum: ${down.length} of ${mons.length} monitors are on members that do not answer (${down.join(', ')})`,
+    'bring those machines back (or repair the monitors), then plan again; Ceph\'s pools and config cannot be read until then')];
+}
+
+const isLegacy = (d: object | null | undefined): boolean => (d as { legacyApi?: true } | null | undefined)?.legacyApi === true;
+
+function minimumVersions(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  const used = { lxd: true, microceph: site.ceph, microovn: site.ovn };
+  for (const [name, m] of machines(site)) {
+    for (const svc of ['lxd', 'microceph', 'microovn'] as const) {
+      const own = m[svc];
+      if (!own) continue;
+      const legacy = isLegacy(own);
+      if (!used[svc] && !legacy) continue;
+      const snap = m.host.snaps.find((s) => s.name === svc);
+      // Debian's LXD is a deb, not a snap (found at /var/lib/lxd/unix.socket, src/remote/host.ts
+      // SOCKET_CANDIDATES; absent from `snap list`): its 5.0 is the one LXD tested for real
+      // (tests/real), so it stays supported below MicroCloud's 5.21.
+      if (svc === 'lxd' && !snap) continue;
+      // A daemon without /core/1.0 (MicroCeph reef) tells no version there: the snap's is shown.
+      const raw = legacy ? snap?.version ?? '' : own.version;
+      const label = SERVICE_LABEL[svc];
+      const { min, text, channel } = MINIMUM_VERSIONS[svc];
+      const hint = `refresh it: snap refresh ${svc} --channel ${channel}`;
+      const v = parseServiceVersion(svc, raw);
+      if (!v) {
+        out.push(errorAt('version-unsupported', name, legacy
+          ? `${name}: ${label} serves an API older than MicroCloud supports (no /core/1.0); ${hint}`
+          : `${name}: ${label} version format not supported (${raw})`, hint));
+        continue;
+      }
+      if (legacy || v.major < min[0] || (v.major === min[0] && v.minor < min[1])) {
+        out.push(errorAt('version-unsupported', name, `${name}: ${label} ${v.shown} is older than ${text}, the oldest MicroCloud supports; ${hint}`, hint));
       }
     }
   }

@@ -7,6 +7,7 @@ import type { PlanFinding } from './findings.js';
 import { SERVICE_LABEL, type ServiceName } from '../live/state.js';
 import { summarize, type Plan, type PlanSummary, type Step } from './plan.js';
 import { clusterWide } from './steps/index.js';
+import { visible } from '../preseed/text.js';
 
 export const PLAN_DOCUMENT_KIND = 'microcloud-apply/plan';
 
@@ -73,7 +74,9 @@ export function renderPlanText(plan: Plan): string {
     out.push('Members not in the file (left alone):', ...plan.unmanaged.map((u) => `  ${u.name}: ${u.services.map((s) => SERVICE_LABEL[s]).join(', ')}`), '');
   }
   out.push(closingLine(plan));
-  return `${out.join('\n')}\n`;
+  // Interface names, disk models, hostnames and error texts come from the machines: a hostile one
+  // is shown as \uXXXX escapes, never as terminal control sequences.
+  return `${visible(out.join('\n'))}\n`;
 }
 
 export type PlanDocument = Plan & { kind: typeof PLAN_DOCUMENT_KIND; summary: PlanSummary };

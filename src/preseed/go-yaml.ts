@@ -37,7 +37,8 @@ export function readAsGo(doc: Document.Parsed, schema: Schema): void {
       n.items = n.items.filter((pair) => {
         if (!isPair(pair) || !isScalar(pair.key)) return true;
         const key = String(pair.key.value);
-        const sub = Object.hasOwn(props, key) ? deref(props[key]) : undefined;
+        const own = Object.hasOwn(props, key) ? props[key] : undefined;
+        const sub = own?.['x-extension'] === true ? undefined : deref(own);
         if (!sub || sub['x-extension'] === true) return true;
         const value = pair.value;
         // Null, or "" for a string field: the zero value, as if the key were not written.

@@ -94,6 +94,16 @@ export function visible(text: string): string {
   return out;
 }
 
+/**
+ * JSON text with the characters JSON.stringify leaves raw but a terminal acts on (DEL, C1 controls
+ * such as the one-byte CSI U+009B, bidi overrides and isolates) written as \uXXXX: the same value
+ * to a parser, and nothing a `cat` of the output can do to the screen. They can only occur inside
+ * strings, where the escape is exact.
+ */
+export function jsonVisible(json: string): string {
+  return json.replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
 /** IFNAMSIZ is 16: the name and its terminating NUL. */
 export const MAX_INTERFACE_NAME_BYTES = 15;
 

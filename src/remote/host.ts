@@ -1,7 +1,13 @@
 // What the rest of the program sees of a machine (design.md §3): run an argv, call a daemon's REST
 // API, close. One SSH connection serves both for the whole run; it is re-established (with the same
 // host key checks) if it drops, and every daemon socket gets a small kept-alive HTTP pool over it.
-import pLimit, { type LimitFunction } from 'p-limit';
+//
+// How a socket is reached is decided once per socket: a root login forwards to it (stream-local
+// forwarding, the daemon sees root). Any other login forwards too where the socket lets that user
+// in (LXD's root:lxd socket for a user in "lxd"), and otherwise goes through a relay under `sudo -n`
+// (relay.ts), since a forward connects with the login user's own rights. When neither can work the
+// first request says what is missing.
+import type { Duplex } from 'node:stream';
 import { ApiError, Unreachable } from './errors.js';
 import {
   parseResponse,
@@ -12,7 +18,9 @@ import {
   type RequestContext,
 } from './envelope.js';
 import { KILL_AFTER_MS, checkResult, commandArgv, runCommand, type ExecOptions, type ExecResult } from './exec.js';
-import { ChannelPool, exchange, openStreamLocal } from './http.js';
+import { ChannelPool, exchange, openStreamLocal, type ExchangeOptions } from './http.js';
+import { RELAY_PACKAGE, RELAY_PROGRAM, openRelay } from './relay.js';
+import { SessionBudget } from './sessions.js';
 import { displayArgv, type Arg } from './quote.js';
 import { nothingWasSent, withRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 import { openConnection, resolveTarget, type ResolvedTarget, type SshConnection } from './ssh.js';
@@ -60,20 +68,52 @@ export async function connect(target: SshTarget, opts: ConnectOptions = {}): Pro
 }
 
 const MiB = 1024 * 1024;
+/** Longest single LXD /wait on a relayed socket, whose one connection other calls queue on. */
+const RELAY_WAIT_CHUNK_MS = 5_000;
+
+/** A socket's mode and ownership as `stat` reports them; mode null when stat could not say. */
+interface SocketInfo { mode: number | null; owner: string; group: string }
+
+/** What the socket probe learnt: which candidates exist and, for a login that is not root, who may
+ *  open them and whether the relay can run (null) or why not. */
+interface ProbeResult {
+  present: ReadonlySet<string>;
+  info: ReadonlyMap<string, SocketInfo>;
+  groups: readonly string[] | null;
+  relayUnavailable: { reason: string; fix: string } | null;
+}
+
+type Access = 'direct' | 'relay';
+
+// For a login that is not root, as root through sudo: a socket's directory may not let the user
+// look (and a forward would fail there anyway). `N` when the relay program exists, `G` the login
+// user's groups, then `S path` and `M mode owner group` for each socket that exists.
+const PROBE_AS_ROOT = [
+  'u=$1; shift',
+  `if command -v ${RELAY_PROGRAM} >/dev/null 2>&1; then echo N; fi`,
+  "printf 'G '; id -Gn -- \"$u\" || echo",
+  'for p in "$@"; do if [ -S "$p" ]; then printf \'S %s\\n\' "$p"; ' +
+    "stat -L -c 'M %a %U %G' -- \"$p\" 2>/dev/null || echo 'M ? ? ?'; fi; done",
+].join('\n');
 
 class SshHost implements Host {
   readonly name: string;
   readonly #t: ResolvedTarget;
   readonly #opts: ConnectOptions;
   readonly #log: RemoteLogger;
-  /** Commands running at once over the connection (ConnectOptions.maxSessions). */
-  readonly #sessions: LimitFunction;
+  /** Session channels at once over the connection: commands and relays (ConnectOptions.maxSessions). */
+  readonly #sessions: SessionBudget;
   #conn: SshConnection | null = null;
   #connecting: Promise<SshConnection> | null = null;
   #closed = false;
   readonly #pools = new Map<Service, Promise<ChannelPool>>();
   readonly #sockets = new Map<Service, Promise<string>>();
-  #probing: Promise<ReadonlySet<string>> | null = null;
+  #probing: Promise<ProbeResult> | null = null;
+  #probed: ProbeResult | undefined;
+  /** How each socket is reached, once decided (a login that is not root only). */
+  readonly #access = new Map<string, Access>();
+  /** Resolved pools and their socket, for giving back idle relays. */
+  readonly #livePools = new Map<ChannelPool, string>();
   /** Failures of connection() after its own retries: a request that met one must not retry it
    *  again, or a machine that is down would be tried retries² times before anyone hears of it. */
   readonly #gaveUp = new WeakSet<object>();
@@ -83,7 +123,11 @@ class SshHost implements Host {
     this.#t = t;
     this.#opts = opts;
     this.#log = opts.logger ?? silentLogger;
-    this.#sessions = pLimit(Math.max(1, opts.maxSessions ?? 8));
+    this.#sessions = new SessionBudget(Math.max(1, opts.maxSessions ?? 8));
+    this.#sessions.evictIdleRelay = () => {
+      for (const [pool, socket] of this.#livePools) if (this.#access.get(socket) === 'relay' && pool.closeIdle()) return true;
+      return false;
+    };
   }
 
   /** The live connection, (re)connecting when there is none; transient failures are retried. */
@@ -123,7 +167,7 @@ class SshHost implements Host {
     const wire = remote ? commandArgv(argv, { sudo, ...env, remoteTimeoutMs: timeoutMs }) : shown;
     const started = Date.now();
     // The slot first: a connection fetched before a long wait for a slot could be stale by then.
-    const once = (): Promise<ExecResult> => this.#sessions(async () => {
+    const once = (): Promise<ExecResult> => this.#sessions.run(async () => {
       const conn = await this.connection();
       return runCommand(conn.client, this.name, wire, {
         // The local deadline is a backstop behind timeout(1), which reports more precisely.
@@ -153,7 +197,7 @@ class SshHost implements Host {
     const idempotent = method === 'GET';
     const started = Date.now();
     const result = await this.#retrying(
-      async () => parseResponse<T>(ctx, await exchange(pool, ctx, body, { timeoutMs, ...headers })),
+      async () => parseResponse<T>(ctx, await this.#exchange(pool, ctx, body, { timeoutMs, ...headers })),
       { shouldRetry: (err) => idempotent || nothingWasSent(err) },
       opts.retry,
     );
@@ -162,19 +206,32 @@ class SshHost implements Host {
     if (!result.operation) {
       throw new ApiError(this.name, service, method, path, result.httpStatus, 'async response names no operation to wait for');
     }
-    const op = await this.#wait(pool, ctx, result.operation, opts.operationTimeoutMs);
+    const op = await this.#wait(pool, ctx, result.operation, opts.operationTimeoutMs, await this.socketPath(service));
     return { ...result, metadata: op as T };
   }
 
   async waitOperation(service: Service, operationUrl: string, opts: { timeoutMs?: number } = {}): Promise<Operation> {
     const ctx: RequestContext = { host: this.name, service, method: 'GET', path: operationUrl };
-    return this.#wait(await this.#pool(service), ctx, operationUrl, opts.timeoutMs);
+    return this.#wait(await this.#pool(service), ctx, operationUrl, opts.timeoutMs, await this.socketPath(service));
   }
 
-  #wait(pool: ChannelPool, ctx: RequestContext, url: string, timeoutMs: number | undefined): Promise<Operation> {
+  #wait(pool: ChannelPool, ctx: RequestContext, url: string, timeoutMs: number | undefined, socket: string): Promise<Operation> {
     const get = (path: string, ms: number): Promise<RawResponse> =>
-      this.#retrying(() => exchange(pool, { ...ctx, method: 'GET', path }, undefined, { timeoutMs: ms }), {});
-    return waitOperation(get, ctx, url, { timeoutMs: timeoutMs ?? this.#opts.operationTimeoutMs ?? 600_000 });
+      this.#retrying(() => this.#exchange(pool, { ...ctx, method: 'GET', path }, undefined, { timeoutMs: ms }), {});
+    // On a relay's single connection every other call to the daemon queues behind a /wait: short
+    // waits keep that queue moving.
+    const chunk = this.#t.user !== 'root' && this.#access.get(socket) !== 'direct' ? { chunkMs: RELAY_WAIT_CHUNK_MS } : {};
+    return waitOperation(get, ctx, url, { timeoutMs: timeoutMs ?? this.#opts.operationTimeoutMs ?? 600_000, ...chunk });
+  }
+
+  /** One exchange; afterwards a relay waiting for a session slot may take this idle connection's. */
+  async #exchange(pool: ChannelPool, ctx: RequestContext, body: unknown, opts: ExchangeOptions): Promise<RawResponse> {
+    try {
+      return await exchange(pool, ctx, body, opts);
+    } finally {
+      // undici counts the request as done a moment after the body is read.
+      setImmediate(() => this.#sessions.nudge());
+    }
   }
 
   socketPath(service: Service): Promise<string> {
@@ -200,7 +257,7 @@ class SshHost implements Host {
 
   async #detect(service: Service): Promise<string> {
     const candidates = this.#candidates(service);
-    const present = await this.#probe();
+    const { present } = await this.#probe();
     const path = candidates.find((c) => present.has(c));
     if (path) return path;
     throw new Unreachable(this.name,
@@ -208,32 +265,158 @@ class SshHost implements Host {
         'running? A different path can be given in the machine\'s socket_paths.', { code: 'ENOENT', transient: false });
   }
 
+  /** Whether this machine's commands go through `sudo -n` (the exec default). */
+  #sudo(): boolean {
+    return this.#t.sudo ?? this.#t.user !== 'root';
+  }
+
   /**
    * Which candidate sockets of every service exist, in one command: the readers of the three daemons
-   * ask at the same moment, and one probe costs the machine one session instead of three.
+   * ask at the same moment, and one probe costs the machine one session instead of three. For a
+   * login that is not root it also learns what deciding how to reach each socket needs.
    */
-  #probe(): Promise<ReadonlySet<string>> {
+  #probe(): Promise<ProbeResult> {
     if (!this.#probing) {
       const all = [...new Set((Object.keys(SOCKET_CANDIDATES) as Service[])
         .filter((s) => !this.#override(s)).flatMap((s) => this.#candidates(s)))];
-      // As the SSH user, not via sudo: stream-local forwarding connects with that user's rights too.
-      this.#probing = this.exec(
-        ['sh', '-c', 'for p in "$@"; do if [ -S "$p" ]; then printf \'%s\\n\' "$p"; fi; done', 'sh', ...all],
-        { sudo: false, timeoutMs: 30_000, idempotent: true },
-      ).then((res) => new Set(res.stdout.toString('utf8').split('\n').filter((l) => all.includes(l))))
-        .finally(() => { this.#probing = null; });
+      const overrides = (Object.keys(SOCKET_CANDIDATES) as Service[]).flatMap((s) => this.#override(s) ?? []);
+      const found = this.#t.user !== 'root' && this.#sudo()
+        ? this.#probeAsRoot(all, overrides)
+        : this.#probeAsUser(all, this.#t.user === 'root' ? null
+          : { reason: 'sudo is turned off for this machine', fix: 'allow sudo for it or log in as root' });
+      this.#probing = found.then((r) => { this.#probed = r; return r; }).finally(() => { this.#probing = null; });
     }
     return this.#probing;
+  }
+
+  /** As the SSH user, not via sudo: stream-local forwarding connects with that user's rights too. */
+  async #probeAsUser(all: readonly string[], relayUnavailable: ProbeResult['relayUnavailable']): Promise<ProbeResult> {
+    const res = all.length === 0 ? null : await this.exec(
+      ['sh', '-c', 'for p in "$@"; do if [ -S "$p" ]; then printf \'%s\\n\' "$p"; fi; done', 'sh', ...all],
+      { sudo: false, timeoutMs: 30_000, idempotent: true },
+    );
+    const present = new Set((res?.stdout.toString('utf8') ?? '').split('\n').filter((l) => all.includes(l)));
+    return { present, info: new Map(), groups: null, relayUnavailable };
+  }
+
+  async #probeAsRoot(all: readonly string[], overrides: readonly string[]): Promise<ProbeResult> {
+    const paths = [...new Set([...all, ...overrides])];
+    const res = await this.exec(['sh', '-c', PROBE_AS_ROOT, 'sh', this.#t.user, ...paths],
+      { sudo: true, timeoutMs: 30_000, idempotent: true, check: false });
+    if (res.exitCode !== 0) {
+      const stderr = res.stderr.toString('utf8');
+      // sudo refused: probe as the user (what a forward can open), and say why no relay.
+      if (/^sudo: /m.test(stderr)) {
+        const user = this.#t.user;
+        return this.#probeAsUser(all, /password is required|terminal is required/.test(stderr)
+          ? { reason: `\`sudo -n\` needs a password for user ${user}`, fix: `allow ${user} passwordless sudo (NOPASSWD) or log in as root` }
+          : { reason: `\`sudo -n\` fails (${stderr.trim().split('\n')[0] ?? ''})`, fix: 'repair sudo or log in as root' });
+      }
+      const argv = commandArgv(['sh', '-c', PROBE_AS_ROOT, 'sh', this.#t.user, ...paths], { sudo: true });
+      checkResult(this.name, argv, res, this.#t.user, true);
+    }
+    const present = new Set<string>();
+    const info = new Map<string, SocketInfo>();
+    let groups: string[] | null = null;
+    let relay = false;
+    let last: string | undefined;
+    for (const line of res.stdout.toString('utf8').split('\n')) {
+      if (line === 'N') relay = true;
+      else if (line.startsWith('G ')) groups = line.slice(2).trim().split(/\s+/).filter(Boolean);
+      else if (line.startsWith('S ')) {
+        last = line.slice(2);
+        if (all.includes(last)) present.add(last);
+      } else if (line.startsWith('M ') && last !== undefined) {
+        const [mode = '?', owner = '?', group = '?'] = line.slice(2).split(' ');
+        info.set(last, { mode: /^[0-7]+$/.test(mode) ? parseInt(mode, 8) : null, owner, group });
+        last = undefined;
+      }
+    }
+    const relayUnavailable = relay ? null
+      : { reason: `\`sudo -n ${RELAY_PROGRAM}\` is not available`, fix: `install ${RELAY_PACKAGE} or log in as root` };
+    return { present, info, groups, relayUnavailable };
+  }
+
+  /** Whether the login user may connect to the socket (write permission), when the probe knows. */
+  #mayOpen(probe: ProbeResult, socket: string): boolean | undefined {
+    const info = probe.info.get(socket);
+    if (!info || info.mode === null || !probe.groups) return undefined;
+    const user = this.#t.user;
+    if (info.owner === user) return (info.mode & 0o200) !== 0;
+    if (probe.groups.includes(info.group)) return (info.mode & 0o020) !== 0;
+    return (info.mode & 0o002) !== 0;
+  }
+
+  #denied(probe: ProbeResult, socket: string, cause?: unknown): Unreachable {
+    const info = probe.info.get(socket);
+    const perms = info ? ` (${info.owner}:${info.group} ${info.mode === null ? '?' : info.mode.toString(8).padStart(4, '0')})` : '';
+    const why = probe.relayUnavailable ?? { reason: 'no relay is available', fix: 'log in as root' };
+    return new Unreachable(this.name,
+      `${this.name}: user ${this.#t.user} cannot open ${socket}${perms} and ${why.reason}: ${why.fix}`,
+      { code: 'EACCES', transient: false, ...(cause ? { cause } : {}) });
+  }
+
+  /** One new connection to the socket, the way this machine reaches it (decided on the first). */
+  async #openSocket(service: Service, socket: string): Promise<Duplex> {
+    const conn = await this.connection();
+    if (this.#t.user === 'root') return openStreamLocal(conn.client, this.name, socket);
+    const decided = this.#access.get(socket);
+    if (decided === 'direct') return openStreamLocal(conn.client, this.name, socket);
+    if (decided === 'relay') return this.#relay(socket);
+    const probe = this.#probed ?? await this.#probe();
+    const may = this.#mayOpen(probe, socket);
+    if (may === false) {
+      if (probe.relayUnavailable !== null) throw this.#denied(probe, socket);
+      return this.#decide(service, socket, 'relay', this.#relay(socket));
+    }
+    try {
+      return await this.#decide(service, socket, 'direct', openStreamLocal(conn.client, this.name, socket));
+    } catch (err) {
+      // A forward the socket (or sshd's AllowStreamLocalForwarding) refuses: the relay may do.
+      if (!(err instanceof Unreachable) || (err.code !== 'ECONNREFUSED' && err.code !== 'FORWARD_DENIED')) throw err;
+      if (probe.relayUnavailable !== null) throw this.#denied(probe, socket, err);
+      return this.#decide(service, socket, 'relay', this.#relay(socket));
+    }
+  }
+
+  async #decide(service: Service, socket: string, access: Access, opened: Promise<Duplex>): Promise<Duplex> {
+    const stream = await opened;
+    if (!this.#access.has(socket)) {
+      this.#access.set(socket, access);
+      this.#log.debug(access === 'relay' ? 'daemon socket reached through a sudo relay' : 'daemon socket forwarded',
+        { host: this.name, service, socket, user: this.#t.user });
+    }
+    return stream;
+  }
+
+  async #relay(socket: string): Promise<Duplex> {
+    const release = await this.#sessions.acquireRelay();
+    try {
+      const conn = await this.connection();
+      return await openRelay(conn.client, this.name, socket, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   #pool(service: Service): Promise<ChannelPool> {
     let pool = this.#pools.get(service);
     if (!pool) {
-      pool = this.socketPath(service).then((socket) =>
-        new ChannelPool(async () => openStreamLocal((await this.connection()).client, this.name, socket), {
-          connections: this.#opts.httpConnections ?? 4,
+      pool = this.socketPath(service).then((socket) => {
+        const p = new ChannelPool(() => this.#openSocket(service, socket), {
+          // A relayed socket (and one whose access is still undecided: the first connection decides)
+          // has ONE kept-alive connection and requests queue on it. Several relays per daemon, with
+          // parallel steps on three daemons, outgrew the budget's relay share, and a relay waiting
+          // for a slot got it only when some idle connection's keep-alive timed out (a minute), or
+          // never while busy connections of another daemon kept being reused.
+          connections: () => (this.#t.user === 'root' || this.#access.get(socket) === 'direct'
+            ? this.#opts.httpConnections ?? 4 : 1),
           onConnect: () => this.#log.debug('http channel opened', { host: this.name, service, socket }),
-        }));
+        });
+        this.#livePools.set(p, socket);
+        return p;
+      });
       this.#pools.set(service, pool);
       pool.catch(() => this.#pools.delete(service));
     }

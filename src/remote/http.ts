@@ -1,7 +1,10 @@
 // HTTP to a daemon's unix socket on the machine, carried by the SSH connection: each HTTP connection
-// is an OpenSSH stream-local channel (direct-streamlocal@openssh.com) handed to undici as its socket.
-// A few connections rather than one: an LXD /wait can hold a connection for minutes and must not
-// queue every other call behind it; sequential calls still reuse one kept-alive connection.
+// is an OpenSSH stream-local channel (direct-streamlocal@openssh.com), or for a login that is not
+// root a sudo relay's exec channel (relay.ts), handed to undici as its socket.
+// A forwarded socket gets a few connections rather than one: an LXD /wait can hold a connection for
+// a while and must not queue every other call behind it; sequential calls still reuse one kept-alive
+// connection. A relayed socket gets exactly one (host.ts): every relay is an SSH session for as long
+// as it is kept alive, and one per daemon always fits the session budget.
 import type { Duplex } from 'node:stream';
 import type { Client as SshClient } from 'ssh2';
 import { Client, type Dispatcher } from 'undici';
@@ -28,8 +31,9 @@ export function openStreamLocal(client: SshClient, host: string, socketPath: str
 }
 
 export interface ChannelPoolOptions {
-  /** Most HTTP connections (channels) at once. */
-  connections: number;
+  /** Most HTTP connections (channels) at once; a function is asked anew on every pick (the limit
+   *  can depend on how the socket turned out to be reached). */
+  connections: number | (() => number);
   /** Notified for every new HTTP connection (a new channel); lets logs show reuse. */
   onConnect?: () => void;
 }
@@ -53,12 +57,27 @@ export class ChannelPool {
     this.#clients = this.#clients.filter((c) => !c.destroyed && !c.closed);
     const idle = this.#clients.find((c) => c.stats.size === 0);
     if (idle) return idle;
-    if (this.#clients.length < Math.max(1, this.#opts.connections)) {
+    const limit = typeof this.#opts.connections === 'function' ? this.#opts.connections() : this.#opts.connections;
+    if (this.#clients.length < Math.max(1, limit)) {
       const client = this.#newClient();
       this.#clients.push(client);
       return client;
     }
     return this.#clients.reduce((a, b) => (b.stats.size < a.stats.size ? b : a));
+  }
+
+  /** HTTP connections that are open or opening. */
+  get size(): number {
+    return this.#clients.filter((c) => !c.destroyed && !c.closed).length;
+  }
+
+  /** Closes one connected, idle HTTP connection (its channel goes with it); false when none is idle. */
+  closeIdle(): boolean {
+    const idle = this.#clients.find((c) => !c.destroyed && !c.closed && c.stats.connected && c.stats.size === 0);
+    if (!idle) return false;
+    this.#clients = this.#clients.filter((c) => c !== idle);
+    void idle.destroy().catch(() => undefined);
+    return true;
   }
 
   async destroy(): Promise<void> {

@@ -6,12 +6,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { AuthMethod, Client as SshClient, ConnectConfig, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
+import type { AuthMethod, Client as SshClient, ConnectConfig, IdentityCallback, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
 import { AuthFailed, RemoteError, Unreachable, formatMs } from './errors.js';
 import { loadHostKeyPolicy } from './host-key-policy.js';
 import { silentLogger, type ConnectOptions, type RemoteLogger, type SshTarget } from './types.js';
 
-const { Client, utils } = ssh2;
+const { Client, OpenSSHAgent, utils } = ssh2;
 
 export interface ResolvedTarget extends SshTarget {
   port: number;
@@ -197,12 +197,13 @@ interface Auth {
 async function loadAuth(t: ResolvedTarget, opts: ConnectOptions): Promise<Auth> {
   const methods: AuthMethod[] = [];
   const tried: string[] = [];
+  const agent = opts.agent === false ? undefined : opts.agent ?? process.env.SSH_AUTH_SOCK;
   // An explicit identity goes first: an agent holding many keys would otherwise exhaust MaxAuthTries.
   if (t.identityFile) {
-    methods.push(await identity(t, t.identityFile, opts.passphrase, true));
-    tried.push(`identity file ${t.identityFile}`);
+    const m = await identity(t, t.identityFile, opts.passphrase, true, opts.agent === false ? false : agent);
+    methods.push(m);
+    tried.push(m.type === 'agent' ? `identity file ${t.identityFile} (its key in the ssh-agent at ${agent})` : `identity file ${t.identityFile}`);
   }
-  const agent = opts.agent === false ? undefined : opts.agent ?? process.env.SSH_AUTH_SOCK;
   if (agent) {
     methods.push({ type: 'agent', username: t.user, agent } as AuthMethod);
     tried.push(`ssh-agent at ${agent}`);
@@ -210,7 +211,7 @@ async function loadAuth(t: ResolvedTarget, opts: ConnectOptions): Promise<Auth> 
   if (methods.length === 0) {
     for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
       const file = join(homedir(), '.ssh', name);
-      const m = await identity(t, file, opts.passphrase, false).catch(() => null);
+      const m = await identity(t, file, opts.passphrase, false, undefined).catch(() => null);
       if (m) {
         methods.push(m);
         tried.push(`identity file ${file}`);
@@ -220,7 +221,7 @@ async function loadAuth(t: ResolvedTarget, opts: ConnectOptions): Promise<Auth> 
   if (methods.length === 0) {
     throw new AuthFailed(t.name, t.user,
       `${t.name}: no way to authenticate as ${t.user}: no identity_file given, no ssh-agent (SSH_AUTH_SOCK unset) ` +
-        'and no usable ~/.ssh/id_ed25519, id_ecdsa or id_rsa');
+        'and no usable ~/.ssh/id_ed25519, id_ecdsa or id_rsa (an encrypted one is used only through the agent: ssh-add it)');
   }
   return { methods, tried: tried.join(', ') };
 }
@@ -230,7 +231,10 @@ async function loadAuth(t: ResolvedTarget, opts: ConnectOptions): Promise<Auth> 
 // CPU than the rest of the handshake. The parsed key object is handed to ssh2 as is.
 const parsedIdentities = new Map<string, { version: string; passphrase: string | undefined; key: ParsedKey }>();
 
-async function identity(t: ResolvedTarget, file: string, passphrase: string | undefined, explicit: boolean): Promise<AuthMethod> {
+/** `agent`: its socket; false when ConnectOptions.agent disabled it, undefined when there is none. */
+async function identity(
+  t: ResolvedTarget, file: string, passphrase: string | undefined, explicit: boolean, agent: string | false | undefined,
+): Promise<AuthMethod> {
   let version: string;
   try {
     const st = await stat(file);
@@ -253,12 +257,101 @@ async function identity(t: ResolvedTarget, file: string, passphrase: string | un
   if (key instanceof Error || !key?.isPrivateKey()) {
     // ssh2's parser messages describe the format problem only, never the key material.
     const why = key instanceof Error ? key.message : 'not a private key';
-    const hint = /passphrase/i.test(why) && !passphrase ? ' (it is encrypted: give its passphrase)' : '';
     if (!explicit) throw new Error(why);
-    throw new AuthFailed(t.name, t.user, `${t.name}: cannot use identity file ${file}: ${why}${hint}`);
+    if (isEncrypted(data, why)) {
+      // As ssh does: the key of an encrypted IdentityFile that the agent holds is used through the agent.
+      const viaAgent = agent ? await agentIdentity(t, file, data, agent) : null;
+      if (viaAgent) return viaAgent;
+      const shown = tildePath(file);
+      if (!passphrase) {
+        throw new AuthFailed(t.name, t.user,
+          `${t.name}: the identity file ${shown} is encrypted; add it to the agent (ssh-add ${shown}) or use an unencrypted key` +
+            (agent ? ` (the ssh-agent at ${agent} does not hold it)` : agent === false ? '' : ' (no ssh-agent: SSH_AUTH_SOCK is unset)'));
+      }
+      throw new AuthFailed(t.name, t.user,
+        `${t.name}: cannot use identity file ${shown}: ${why}; add it to the agent (ssh-add ${shown}) or check its passphrase`);
+    }
+    throw new AuthFailed(t.name, t.user, `${t.name}: cannot use identity file ${file}: ${why}`);
   }
   parsedIdentities.set(file, { version, passphrase, key });
   return { type: 'publickey', username: t.user, key } as AuthMethod;
+}
+
+/** The path as the operator would type it: under $HOME with `~/`. */
+function tildePath(file: string): string {
+  const home = process.env['HOME'] || homedir();
+  return home && home !== '/' && file.startsWith(`${home}/`) ? `~/${file.slice(home.length + 1)}` : file;
+}
+
+const OPENSSH_KEY = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/;
+
+function isEncrypted(data: Buffer, parseError: string): boolean {
+  if (/passphrase/i.test(parseError)) return true;
+  const text = data.toString('latin1');
+  if (/Proc-Type:\s*4,ENCRYPTED|BEGIN ENCRYPTED PRIVATE KEY/.test(text)) return true;
+  const blob = openSshKeyBlob(text);
+  return blob !== null && blob.cipher !== 'none';
+}
+
+/** The unencrypted header of an `openssh-key-v1` private key: its cipher and its first public key. */
+function openSshKeyBlob(text: string): { cipher: string; publicKey: Buffer } | null {
+  const m = OPENSSH_KEY.exec(text);
+  if (!m) return null;
+  const buf = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+  const magic = Buffer.from('openssh-key-v1\0', 'latin1');
+  if (buf.length < magic.length || !buf.subarray(0, magic.length).equals(magic)) return null;
+  let pos = magic.length;
+  const str = (): Buffer | null => {
+    if (pos + 4 > buf.length) return null;
+    const len = buf.readUInt32BE(pos);
+    if (pos + 4 + len > buf.length) return null;
+    const out = buf.subarray(pos + 4, pos + 4 + len);
+    pos += 4 + len;
+    return out;
+  };
+  const cipher = str();
+  if (!cipher || !str() || !str() || pos + 4 > buf.length) return null; // kdfname, kdfoptions
+  const count = buf.readUInt32BE(pos);
+  pos += 4;
+  const publicKey = count >= 1 ? str() : null;
+  return publicKey ? { cipher: cipher.toString('latin1'), publicKey } : null;
+}
+
+/** The public key of an identity file without decrypting it: from its header, else from the `.pub` beside it. */
+async function identityPublicKey(file: string, data: Buffer): Promise<Buffer | null> {
+  const blob = openSshKeyBlob(data.toString('latin1'));
+  if (blob) return blob.publicKey;
+  try {
+    const pub = utils.parseKey(await readFile(`${file}.pub`));
+    const k = Array.isArray(pub) ? pub[0] : pub;
+    return k && !(k instanceof Error) ? k.getPublicSSH() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An agent that offers only one of the keys it holds: the identity file's. */
+class OneKeyAgent extends OpenSSHAgent {
+  readonly #key: ParsedKey;
+  constructor(socket: string, key: ParsedKey) {
+    super(socket);
+    this.#key = key;
+  }
+  override getIdentities(cb: IdentityCallback<ParsedKey>): void {
+    cb(null, [this.#key]);
+  }
+}
+
+/** Authentication with the identity file's key held by the agent, or null when the agent does not hold it. */
+async function agentIdentity(t: ResolvedTarget, file: string, data: Buffer, socket: string): Promise<AuthMethod | null> {
+  const pub = await identityPublicKey(file, data);
+  if (!pub) return null;
+  const keys = await new Promise<ParsedKey[]>((resolve) => {
+    new OpenSSHAgent(socket).getIdentities((err, found) =>
+      resolve(err || !found ? [] : found.filter((k): k is ParsedKey => typeof (k as ParsedKey).getPublicSSH === 'function')));
+  });
+  const key = keys.find((k) => k.getPublicSSH().equals(pub));
+  return key ? ({ type: 'agent', username: t.user, agent: new OneKeyAgent(socket, key) } as AuthMethod) : null;
 }
 
 function connectError(err: Error & { level?: string; code?: string }, t: ResolvedTarget, tried: string, timeoutMs: number): RemoteError {

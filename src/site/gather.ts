@@ -1,18 +1,34 @@
-// Gather: the LiveState of every machine, read in parallel. One SSH connection per machine, kept
-// for the whole run (the caller closes it, or apply reuses it); on each, the host facts and every
-// daemon are read side by side, in a fixed number of rounds that does not grow with the site.
-// A machine that cannot be reached or read becomes `{reachable: false, reason}`; the planner's
-// preflight turns that into an error, so nothing is planned, let alone changed.
+// Gather: the LiveState of every machine. One SSH connection per machine, kept for the whole run
+// (the caller closes it, or apply reuses it). Reading goes in three phases, each over every machine
+// at once (up to `parallelism`):
+//   1. per machine: the host facts, LXD's server, networks and disks, and each microcluster
+//      daemon's GET /core/1.0 (who it is, whether it is initialized);
+//   2. per cluster: what a cluster holds — LXD's members, pools, default profile and volumes;
+//      MicroCeph's members, OSDs, services, config and pools; MicroOVN's members and services — read
+//      from one member and shared by every member's view. The members are the machines the
+//      reader's member list names (by name and address);
+//   3. per machine again: its own row of each LXD pool and network it is on.
+// So no machine is asked the cluster-wide endpoints that cost a real daemon per member or per pool
+// (GET /core/1.0/cluster probes every member, MicroCeph's GET /1.0/pools runs ceph per pool: see
+// src/services/microcluster.ts and microceph.ts), and what each machine is asked does not grow with
+// the site. A machine that cannot be reached or read becomes `{reachable: false, reason}`; the
+// planner's preflight turns that into an error, so nothing is planned, let alone changed. When the
+// member reading a cluster fails, it is the unreachable one and the next member is asked.
+//
+// LiveState keeps its per-machine shape: each member's view holds the cluster's data (the same
+// objects), so the planner reads it from whichever machine anchors the cluster, as before.
 import pLimit from 'p-limit';
 import {
   connect as connectHost, Unreachable, type ConnectOptions, type Host,
 } from '../remote/index.js';
 import { readHostFacts } from '../services/host-facts.js';
 import { refineKinds } from '../services/host-parse.js';
-import { readLxd } from '../services/lxd.js';
-import { readMicroCeph } from '../services/microceph.js';
-import { readMicroOvn } from '../services/microovn.js';
-import type { LiveState, MachineLive, ReachableMachine } from '../live/state.js';
+import { MACHINE_LXD_PARTS, readLxd, readLxdCluster, withRows, type LxdClusterView, type LxdReading } from '../services/lxd.js';
+import { readCephCluster, type CephClusterView } from '../services/microceph.js';
+import { LEGACY_CORE, readCoreMembers, readCoreServer, type CoreServer, type MicroService } from '../services/microcluster.js';
+import { readOvnCluster, type OvnClusterView } from '../services/microovn.js';
+import { whenInstalled } from '../services/read.js';
+import type { HostFacts, LiveState, LxdLive, MachineLive, MicroCephLive, MicroMember, MicroOvnLive } from '../live/state.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
@@ -40,20 +56,6 @@ export interface Gathered {
  */
 export const DEFAULT_READ_PARALLELISM = 64;
 
-/** One machine's facts, over an open connection. Throws when anything cannot be read. */
-export async function readMachine(host: Host): Promise<ReachableMachine> {
-  const [facts, lxd, microceph, microovn] = await Promise.all([
-    readHostFacts(host), readLxd(host), readMicroCeph(host), readMicroOvn(host),
-  ]);
-  return {
-    reachable: true,
-    host: lxd ? { ...facts, interfaces: refineKinds(facts.interfaces, lxd.interfaceTypes) } : facts,
-    lxd: lxd?.lxd ?? null,
-    microceph,
-    microovn,
-  };
-}
-
 /** The reason shown for a machine: the error's own words, without the machine's name in front. */
 export function failureReason(key: string, err: unknown, stage: 'connect' | 'read'): string {
   const message = err instanceof Error ? err.message : String(err);
@@ -62,13 +64,190 @@ export function failureReason(key: string, err: unknown, stage: 'connect' | 'rea
   return `connected, but reading it failed: ${own}`;
 }
 
-/** Reads one machine, turning any failure into the reason it could not be read. */
-async function readOrReason(key: string, host: Host): Promise<MachineLive> {
+/** A microcluster daemon as phase 1 saw it. */
+type MicroOwn =
+  | { state: 'absent' }
+  | { state: 'legacy' }
+  | { state: 'uninitialized'; version: string }
+  | { state: 'initialized'; server: CoreServer };
+
+/** One machine after phase 1. */
+interface Own {
+  facts: HostFacts;
+  lxd: LxdReading | null;
+  microceph: MicroOwn;
+  microovn: MicroOwn;
+}
+
+/** GET /core/1.0, and for a daemon that is not ready its own member list (a 503 that says why). */
+async function readMicroOwn(host: Host, service: MicroService): Promise<MicroOwn> {
+  const r = await whenInstalled(async (): Promise<MicroOwn> => {
+    const server = await readCoreServer(host, service);
+    if (server === null) return { state: 'legacy' };
+    if (server.ready) return { state: 'initialized', server };
+    // Not ready: not initialized (the fact), or a database that is starting or lost (an error).
+    const members = await readCoreMembers(host, service);
+    return members === null ? { state: 'uninitialized', version: server.version } : { state: 'initialized', server };
+  });
+  return r ?? { state: 'absent' };
+}
+
+async function readOwn(host: Host): Promise<Own> {
+  const [facts, lxd, microceph, microovn] = await Promise.all([
+    readHostFacts(host), readLxd(host, { parts: MACHINE_LXD_PARTS }), readMicroOwn(host, 'microceph'), readMicroOwn(host, 'microovn'),
+  ]);
+  return { facts, lxd, microceph, microovn };
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+async function attempt<T>(key: string, f: () => Promise<T>): Promise<Outcome<T>> {
   try {
-    return await readMachine(host);
+    return { ok: true, value: await f() };
   } catch (err) {
-    return { reachable: false, reason: failureReason(key, err, 'read') };
+    return { ok: false, reason: failureReason(key, err, 'read') };
   }
+}
+
+/**
+ * Groups machines into clusters by asking one of them at a time: `read` on the first machine not
+ * yet placed gives the cluster's view, `isMember` tells which machines it holds. A reader that fails
+ * is recorded as failed and the next machine is asked. Returns each machine's cluster view.
+ */
+async function byCluster<V>(
+  keys: readonly string[],
+  read: (key: string) => Promise<V | null>,
+  isMember: (view: V, key: string) => boolean,
+  failed: Map<string, string>,
+): Promise<Map<string, V>> {
+  const views = new Map<string, V>();
+  let pending = [...keys];
+  while (pending.length > 0) {
+    const reader = pending[0]!;
+    const got = await attempt(reader, () => read(reader));
+    if (!got.ok) {
+      failed.set(reader, got.reason);
+      pending = pending.slice(1);
+      continue;
+    }
+    const view = got.value;
+    if (view === null) { pending = pending.slice(1); continue; }
+    views.set(reader, view);
+    pending = pending.slice(1).filter((k) => {
+      if (!isMember(view, k)) return true;
+      views.set(k, view);
+      return false;
+    });
+  }
+  return views;
+}
+
+const inList = (members: readonly MicroMember[], s: CoreServer): boolean =>
+  members.some((m) => m.name === s.name && (s.address === '' || m.address === s.address));
+
+/** A microcluster daemon's view: its own state from phase 1, its cluster's data from phase 2. */
+function coreLive(own: MicroOwn, initialized: (version: string) => object | null): object | null {
+  switch (own.state) {
+    case 'absent': return null;
+    case 'legacy': return { ...LEGACY_CORE };
+    case 'uninitialized': return { version: own.version, initialized: false, members: [] };
+    // Initialized, yet no cluster read lists it (its reader turned out not initialized): unknown.
+    case 'initialized': return initialized(own.server.version);
+  }
+}
+
+function cephLive(own: MicroOwn, v: CephClusterView | undefined): MicroCephLive | null {
+  const base = coreLive(own, (version) => v ? {
+    version, initialized: true, members: v.members, disks: v.disks, services: v.services, config: v.config, pools: v.pools,
+    ...(v.quorum ? {} : { quorum: false }),
+  } : null) as MicroCephLive | null;
+  return base && base.initialized ? base : base && { ...base, disks: [], services: [], config: {}, pools: [] };
+}
+
+function ovnLive(own: MicroOwn, v: OvnClusterView | undefined): MicroOvnLive | null {
+  const base = coreLive(own, (version) => v ? { version, initialized: true, members: v.members, services: v.services } : null) as MicroOvnLive | null;
+  return base && base.initialized ? base : base && { ...base, services: [] };
+}
+
+/** Reads every machine over its open connection, cluster-wide data once per cluster. */
+async function readSite(entries: readonly { key: string; host: Host | undefined }[], parallelism: number): Promise<Record<string, MachineLive>> {
+  const limit = pLimit(Math.max(1, parallelism));
+  const hostOf = new Map(entries.flatMap((e) => (e.host ? [[e.key, e.host] as const] : [])));
+  const failed = new Map<string, string>();
+  // Phase 1: every machine's own facts.
+  const own = new Map<string, Own>();
+  await limit.map([...hostOf], async ([key, host]) => {
+    const r = await attempt(key, () => readOwn(host));
+    if (r.ok) own.set(key, r.value); else failed.set(key, r.reason);
+  });
+  const keys = entries.map((e) => e.key).filter((k) => own.has(k));
+  const server = (k: string, svc: MicroService): CoreServer | undefined => {
+    const m = own.get(k)![svc];
+    return m.state === 'initialized' ? m.server : undefined;
+  };
+
+  // Phase 2: one read per cluster. LXD standalone machines are each a cluster of one.
+  const lxdKeys = keys.filter((k) => own.get(k)!.lxd !== null);
+  const clusteredKeys = lxdKeys.filter((k) => own.get(k)!.lxd!.lxd.clustered);
+  const lxdMember = (view: LxdClusterView, k: string): boolean => {
+    const l = own.get(k)!.lxd!.lxd;
+    const address = l.config['cluster.https_address'];
+    return l.clustered && view.members.some((m) => m.name === l.serverName && (!address || m.url === `https://${address}`));
+  };
+  const cephKeys = keys.filter((k) => server(k, 'microceph'));
+  const ovnKeys = keys.filter((k) => server(k, 'microovn'));
+  const [lxdClustered, lxdAlone, ceph, ovn] = await Promise.all([
+    byCluster<LxdClusterView>(clusteredKeys, (k) => readLxdCluster(hostOf.get(k)!, { clustered: true }), lxdMember, failed),
+    limit.map(lxdKeys.filter((k) => !own.get(k)!.lxd!.lxd.clustered), async (k) => [k, await attempt(k, () => readLxdCluster(hostOf.get(k)!, { clustered: false }))] as const),
+    byCluster<CephClusterView>(cephKeys, (k) => readCephCluster(hostOf.get(k)!), (v, k) => inList(v.members, server(k, 'microceph')!), failed),
+    byCluster<OvnClusterView>(ovnKeys, (k) => readOvnCluster(hostOf.get(k)!), (v, k) => inList(v.members, server(k, 'microovn')!), failed),
+  ]);
+  const lxdViews = new Map(lxdClustered);
+  for (const [k, r] of lxdAlone) {
+    if (r.ok) lxdViews.set(k, r.value); else failed.set(k, r.reason);
+  }
+
+  // Phase 3: each clustered LXD member's own rows of the cluster's pools and of its networks.
+  const rows = new Map<string, Pick<LxdReading['lxd'], 'pools' | 'networks'>>();
+  await limit.map(clusteredKeys.filter((k) => lxdViews.has(k) && !failed.has(k)), async (k) => {
+    const l = own.get(k)!.lxd!.lxd;
+    const host = hostOf.get(k)!;
+    const r = await attempt(k, async () => {
+      const [pools, networks] = await Promise.all([
+        withRows(host, 'storage-pools', lxdViews.get(k)!.pools, l.serverName),
+        withRows(host, 'networks', l.networks, l.serverName),
+      ]);
+      return { pools, networks };
+    });
+    if (r.ok) rows.set(k, r.value); else failed.set(k, r.reason);
+  });
+
+  const machines: Record<string, MachineLive> = {};
+  for (const { key, host } of entries) {
+    const o = own.get(key);
+    const reason = !host ? 'not connected' : failed.get(key) ?? (o ? undefined : 'not read');
+    if (reason !== undefined || !o) {
+      machines[key] = { reachable: false, reason: reason ?? 'not read' };
+      continue;
+    }
+    const lxdView = lxdViews.get(key);
+    const lxd: LxdLive | null = o.lxd && lxdView ? {
+      ...o.lxd.lxd,
+      members: lxdView.members,
+      pools: rows.get(key)?.pools ?? lxdView.pools,
+      networks: rows.get(key)?.networks ?? o.lxd.lxd.networks,
+      defaultProfile: lxdView.defaultProfile,
+      volumes: lxdView.volumes,
+    } : null;
+    machines[key] = {
+      reachable: true,
+      host: o.lxd ? { ...o.facts, interfaces: refineKinds(o.facts.interfaces, o.lxd.interfaceTypes) } : o.facts,
+      lxd,
+      microceph: cephLive(o.microceph, ceph.get(key)),
+      microovn: ovnLive(o.microovn, ovn.get(key)),
+    };
+  }
+  return machines;
 }
 
 /**
@@ -76,31 +255,28 @@ async function readOrReason(key: string, host: Host): Promise<MachineLive> {
  * A key without a connection is unreachable.
  */
 export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_READ_PARALLELISM): Promise<LiveState> {
-  const results = await pLimit(Math.max(1, parallelism)).map(keys, async (key): Promise<MachineLive> => {
-    const host = hosts.get(key);
-    return host ? readOrReason(key, host) : { reachable: false, reason: 'not connected' };
-  });
-  return { machines: Object.fromEntries(keys.map((k, i) => [k, results[i]!])) };
+  return { machines: await readSite(keys.map((key) => ({ key, host: hosts.get(key) })), parallelism) };
 }
 
 /** Connects to every target (at most `parallelism` at once) and reads it. Never throws for a machine. */
 export async function gather(targets: readonly MachineTarget[], opts: GatherOptions = {}): Promise<Gathered> {
   const open = opts.connectFn ?? connectHost;
-  const opened: (Host | undefined)[] = new Array<Host | undefined>(targets.length);
-  const results = await pLimit(Math.max(1, opts.parallelism ?? DEFAULT_READ_PARALLELISM)).map(targets, async ({ key, target }, i): Promise<MachineLive> => {
-    let host: Host;
+  const parallelism = Math.max(1, opts.parallelism ?? DEFAULT_READ_PARALLELISM);
+  const connectFailed = new Map<string, string>();
+  const opened = await pLimit(parallelism).map(targets, async ({ key, target }): Promise<Host | undefined> => {
     try {
-      host = await open(target, opts.connect);
+      return await open(target, opts.connect);
     } catch (err) {
-      return { reachable: false, reason: failureReason(key, err, 'connect') };
+      connectFailed.set(key, failureReason(key, err, 'connect'));
+      return undefined;
     }
-    opened[i] = host;
-    return readOrReason(key, host);
   });
+  const read = await readSite(targets.map((t, i) => ({ key: t.key, host: opened[i] })), parallelism);
   const machines: LiveState['machines'] = {};
   const hosts = new Map<string, Host>();
   targets.forEach((t, i) => {
-    machines[t.key] = results[i]!;
+    const reason = connectFailed.get(t.key);
+    machines[t.key] = reason !== undefined ? { reachable: false, reason } : read[t.key]!;
     if (opened[i]) hosts.set(t.key, opened[i]);
   });
   const close = async (): Promise<void> => {

@@ -1,12 +1,19 @@
 // Where each machine of a preseed is reached: the SSH endpoint of every listed system and, for a
 // file that adds machines to an existing cluster, of its initiator (not listed in `systems`), which
 // gets the top-level `ssh:` defaults with host = initiator_address, else the initiator's name.
-// Pure: the file's text and the DesiredState in, remote-layer targets out.
+// With the operator's ~/.ssh/config (read by ssh-config.ts), the name the tool connects to (ssh.host,
+// else address, else name) is looked up in it as `ssh <name>` would: HostName, User, Port,
+// IdentityFile, UserKnownHostsFile and ProxyJump apply, except where the preseed sets the key
+// itself, per system or in the top-level `ssh:` defaults (those always win). Order: preseed system
+// ssh > preseed top-level ssh > ~/.ssh/config > built-in defaults (root, 22, ~/.ssh/known_hosts,
+// the agent then ~/.ssh/id_*).
+// Pure: the file's text, the DesiredState and the parsed config in, remote-layer targets out.
 import { toDesiredState, type DesiredState, type PathContext, type SshEndpoint } from '../preseed/desired.js';
 import { parseYaml } from '../preseed/document.js';
-import { view } from '../preseed/input.js';
+import { view, type PreseedInput, type SshDefaultsInput } from '../preseed/input.js';
 import type { SshTarget } from '../remote/index.js';
 import { initiatorKey } from '../plan/topology.js';
+import { expandSshPath, lookupSshConfig, parseProxyJump, type JumpSpec, type PathTokens, type SshConfigFile } from './ssh-config.js';
 
 export interface MachineTarget {
   /** The machine's key in LiveState: the system's name, or initiatorKey(desired). */
@@ -40,11 +47,136 @@ export function initiatorEndpoint(text: string, desired: DesiredState, ctx: Path
   return own!.ssh;
 }
 
+export interface SiteTargetOptions {
+  /** ~/.ssh/config as readSshConfig read it; without it only the preseed counts. */
+  sshConfig?: SshConfigFile | null;
+  /**
+   * The preseed's text, to tell the ssh keys it sets from the built-in defaults (which ~/.ssh/config
+   * overrides). Without it a port of 22, user root and ~/.ssh/known_hosts count as not set.
+   */
+  text?: string;
+  /** What of ~/.ssh/config was not used for a machine (ProxyCommand, unexpanded tokens), for the debug log. */
+  onNote?: (key: string, note: string) => void;
+}
+
 /** Every machine gather reads: the systems in file order, and in add mode the initiator first. */
-export function siteTargets(desired: DesiredState, initiator: SshEndpoint | null): MachineTarget[] {
-  const out = desired.systems.map((s) => ({ key: s.name, target: sshTarget(s.name, s.ssh) }));
+export function siteTargets(desired: DesiredState, initiator: SshEndpoint | null, opts: SiteTargetOptions = {}): MachineTarget[] {
+  const input = opts.text !== undefined ? inputOf(opts.text) : null;
+  const cfg = opts.sshConfig && opts.sshConfig.lines.length > 0 ? opts.sshConfig : null;
+  const make = (key: string, ep: SshEndpoint, own: SshDefaultsInput | undefined | null): SshTarget =>
+    cfg ? configuredTarget(key, ep, explicitKeys(ep, cfg.home, input, own), cfg, opts.onNote ?? (() => undefined)) : sshTarget(key, ep);
+  const out = desired.systems.map((s, i) => ({ key: s.name, target: make(s.name, s.ssh, input ? input.systems?.[i]?.ssh ?? {} : null) }));
   const key = initiatorKey(desired);
   if (desired.systems.some((s) => s.name === key)) return out;
   if (!initiator) throw new Error(`the initiator ${key} is not listed in systems: its SSH endpoint is needed`);
-  return [{ key, target: sshTarget(key, initiator) }, ...out];
+  return [{ key, target: make(key, initiator, input ? {} : null) }, ...out];
+}
+
+function inputOf(text: string): PreseedInput {
+  const parsed = parseYaml(text);
+  return parsed.ok ? view(parsed.document.value) : {};
+}
+
+/** Which ssh settings the preseed gives (either level); ~/.ssh/config fills only the others. */
+interface ExplicitKeys {
+  port: boolean;
+  user: boolean;
+  identityFile: boolean;
+  knownHosts: boolean;
+  /** The preseed's jump as written, so that what it leaves out (user, port) can come from the config. */
+  jump: JumpSpec | null;
+}
+
+function explicitKeys(ep: SshEndpoint, home: string, input: PreseedInput | null, own: SshDefaultsInput | undefined | null): ExplicitKeys {
+  if (input && own) {
+    const d = input.ssh ?? {};
+    const jumpText = own.jump ?? d.jump;
+    let jump: JumpSpec | null = null;
+    if (jumpText !== undefined) {
+      try {
+        jump = parseProxyJump(jumpText)[0] ?? null;
+      } catch {
+        jump = null;
+      }
+    }
+    return {
+      port: own.port !== undefined || d.port !== undefined,
+      user: own.user !== undefined || d.user !== undefined,
+      identityFile: own.identity_file !== undefined || d.identity_file !== undefined,
+      knownHosts: own.known_hosts !== undefined || d.known_hosts !== undefined,
+      jump: jump ?? (ep.jump ? { ...ep.jump } : null),
+    };
+  }
+  // No text: the built-in defaults are what counts as "not set".
+  return {
+    port: ep.port !== 22,
+    user: ep.user !== 'root',
+    identityFile: ep.identityFile !== null,
+    knownHosts: ep.knownHostsFile !== `${home.replace(/\/$/, '')}/.ssh/known_hosts`,
+    jump: ep.jump ? { ...ep.jump } : null,
+  };
+}
+
+function configuredTarget(key: string, ep: SshEndpoint, explicit: ExplicitKeys, cfg: SshConfigFile, note: (key: string, note: string) => void): SshTarget {
+  const c = lookupSshConfig(cfg, ep.host);
+  for (const n of c.notes) note(key, n);
+  const host = c.hostName ?? ep.host;
+  const user = explicit.user ? ep.user : c.user ?? ep.user;
+  const port = explicit.port ? ep.port : c.port ?? ep.port;
+  const tokens = { host, originalHost: ep.host, port, user };
+  const identityFile = explicit.identityFile ? ep.identityFile : firstPath(cfg, c.identityFiles, 'IdentityFile', tokens, (n) => note(key, n));
+  const knownHostsFile = explicit.knownHosts ? ep.knownHostsFile
+    : firstPath(cfg, c.knownHostsFiles, 'UserKnownHostsFile', tokens, (n) => note(key, n)) ?? ep.knownHostsFile;
+  const base = { user, identityFile, knownHostsFile };
+  const hops = explicit.jump ? [explicit.jump] : c.proxyJump ?? [];
+  let jump: SshTarget | undefined;
+  for (const hop of hops) jump = hopTarget(key, hop, base, jump, cfg, note);
+  return {
+    name: key,
+    host,
+    port,
+    user,
+    ...(identityFile !== null ? { identityFile } : {}),
+    knownHostsFile,
+    ...(ep.hostKey !== null ? { hostKey: ep.hostKey } : {}),
+    ...(jump ? { jump } : {}),
+  };
+}
+
+/** One jump host: what its spec leaves out from the config for its name, then from the machine's own settings. */
+function hopTarget(
+  key: string, hop: JumpSpec, base: { user: string; identityFile: string | null; knownHostsFile: string },
+  via: SshTarget | undefined, cfg: SshConfigFile, note: (key: string, note: string) => void,
+): SshTarget {
+  const c = lookupSshConfig(cfg, hop.host);
+  for (const n of c.notes) note(key, n);
+  const host = c.hostName ?? hop.host;
+  const user = hop.user ?? c.user ?? base.user;
+  const port = hop.port ?? c.port ?? 22;
+  const tokens = { host, originalHost: hop.host, port, user };
+  const identityFile = firstPath(cfg, c.identityFiles, 'IdentityFile', tokens, (n) => note(key, n)) ?? base.identityFile;
+  const knownHostsFile = firstPath(cfg, c.knownHostsFiles, 'UserKnownHostsFile', tokens, (n) => note(key, n)) ?? base.knownHostsFile;
+  return {
+    name: `${key} (jump host ${hop.host})`,
+    host,
+    port,
+    user,
+    ...(identityFile !== null ? { identityFile } : {}),
+    knownHostsFile,
+    ...(via ? { jump: via } : {}),
+  };
+}
+
+/**
+ * The first of a setting's paths the tool can expand; `none` for UserKnownHostsFile is /dev/null
+ * (nothing known), for IdentityFile no file. The tool uses one file where ssh would try them all.
+ */
+function firstPath(cfg: SshConfigFile, paths: string[], what: 'IdentityFile' | 'UserKnownHostsFile', t: PathTokens, note: (n: string) => void): string | null {
+  for (const p of paths) {
+    if (p.toLowerCase() === 'none') return what === 'UserKnownHostsFile' ? '/dev/null' : null;
+    const r = expandSshPath(cfg, p, t);
+    if (!(r instanceof Error)) return r;
+    note(`${cfg.path}: ${what} ${p} for ${t.originalHost} ignored: ${r.message}`);
+  }
+  return null;
 }

@@ -50,3 +50,17 @@ test('UPLINK keys follow the file; the profile gets its devices back and keeps t
     root: { type: 'disk', path: '/', pool: 'remote' }, eth0: { type: 'nic', name: 'eth0', network: 'default' }, gpu: { type: 'gpu' },
   });
 }, 60_000);
+
+// MicroCloud raises replication and never lowers it (canonical/microcloud cmd/microcloud/main_init.go
+// `setupCluster`, `pool.Size < defaultPoolSize`, f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741).
+test('a pool raised above min(OSDs, 3) through MicroCeph stays so: the plan proposes nothing for it', async () => {
+  lab = await startLab({ nodes: 3 });
+  const desired = desiredOf(preseed({ nodes: [1, 2, 3] }));
+  expect((await planAndApply(lab, desired)).report.ok).toBe(true);
+  const node2 = lab.hosts.get('node2') as Host;
+  await node2.request('microceph', 'PUT', '/1.0/pools-op', { pools: ['.mgr'], size: 4 });
+  expect(siteState(lab.site).ceph.pools['.mgr']).toBe(4);
+  const plan = await planFor(lab, desired);
+  expect(plan.steps.map((s) => s.address)).toEqual([]);
+  expect(siteState(lab.site).ceph.pools['.mgr']).toBe(4);
+}, 60_000);

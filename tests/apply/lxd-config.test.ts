@@ -68,7 +68,9 @@ test("Debian's LXD 5.0: the file's northbound connection is kept; a key LXD does
   const deb = [{ name: 'lxd', version: '5.0.2', revision: '1', channel: 'deb' }, ...DEFAULT_SNAPS.filter((s) => s.name !== 'lxd')];
   lab = await startLab({ nodes: 3, machine: { lxdFlavor: 'deb-5.0', snaps: deb } });
   const base = preseed({ nodes: [1, 2, 3], ceph: false, local: false });
-  const northbound = 'network.ovn.northbound_connection: tcp:10.99.0.1:6641';
+  // The file's own value, not the one the tool would compute (every central): one central. It has to
+  // point at a northbound that answers, or LXD cannot create the OVN network.
+  const northbound = 'network.ovn.northbound_connection: ssl:10.1.0.12:6641';
 
   const refused = await planAndApply(lab, desiredOf(base + lxdConfig(northbound, 'instances.migration.stateful: true')));
   expect(refused.report.ok).toBe(false);
@@ -81,7 +83,7 @@ test("Debian's LXD 5.0: the file's northbound connection is kept; a key LXD does
   const desired = desiredOf(base + lxdConfig(northbound));
   const { report } = await planAndApply(lab, desired);
   expect(report).toMatchObject({ ok: true, remaining: [] });
-  expect(siteState(lab.site).lxd.config['network.ovn.northbound_connection']).toBe('tcp:10.99.0.1:6641');
+  expect(siteState(lab.site).lxd.config['network.ovn.northbound_connection']).toBe('ssl:10.1.0.12:6641');
   expect(siteState(lab.site).lxd.networks.map((n) => `${n.name} ${n.state}`)).toEqual(['default Created', 'UPLINK Created']);
   expect((await planFor(lab, desired)).steps).toEqual([]);
 }, 60_000);

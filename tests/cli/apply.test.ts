@@ -23,7 +23,7 @@ const apply = (...args: string[]) => runCli(['apply', ...args], { cwd: lab.dir }
 test('without a terminal it refuses to apply unless --auto-approve, and changes nothing', async () => {
   const r = await apply('site.yaml');
   expect(r.code).toBe(1);
-  expect(r.stdout).toMatch(/Plan: 40 to add, 0 to change, 0 to destroy\./);
+  expect(r.stdout).toMatch(/Plan: 42 to add, 0 to change, 0 to destroy\./);
   expect(r.stderr).toMatch(/refusing to apply: stdin is not a terminal.*--auto-approve/);
   expect(lab.site.mutations()).toBe(0);
 });
@@ -31,7 +31,7 @@ test('without a terminal it refuses to apply unless --auto-approve, and changes 
 test('apply converges, a second apply makes zero mutating calls, and the passphrase appears nowhere', async () => {
   const first = await apply('site.yaml', '--auto-approve');
   expect(first.code).toBe(0);
-  expect(first.stdout).toMatch(/Apply complete! 40 added, 0 changed\. The site matches the file\.\n$/);
+  expect(first.stdout).toMatch(/Apply complete! 42 added, 0 changed\. The site matches the file\.\n$/);
   const afterFirst = lab.site.mutations();
   expect(afterFirst).toBeGreaterThan(40);
 
@@ -51,7 +51,7 @@ test('--json streams events and ends with a result line', async () => {
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type?: string; ok?: boolean });
   expect(lines.length).toBeGreaterThan(40);
-  expect(lines.at(-1)).toEqual({ type: 'result', ok: true, added: 40, changed: 0, failed: [], not_started: [] });
+  expect(lines.at(-1)).toEqual({ type: 'result', ok: true, added: 42, changed: 0, failed: [], not_started: [] });
   expect(r.stdout).not.toContain(PASSPHRASE);
 });
 
@@ -63,7 +63,7 @@ test('a saved plan is applied as planned, and refused once the site has moved', 
 
   const applied = await apply('site.plan', '--auto-approve');
   expect(applied.code).toBe(0);
-  expect(applied.stdout).toMatch(/Apply complete! 40 added/);
+  expect(applied.stdout).toMatch(/Apply complete! 42 added/);
 
   const mutations = lab.site.mutations();
   const stale = await apply('old.plan', '--auto-approve');
@@ -107,7 +107,7 @@ test('usage errors for apply options', async () => {
 test('status: out of sync before apply, in sync and healthy after, read-only, and an error naming a machine that is down', async () => {
   const before = await runCli(['status', 'site.yaml'], { cwd: lab.dir });
   expect(before.code).toBe(2);
-  expect(before.stdout).toMatch(/^Out of sync: 40 differences from site\.yaml/);
+  expect(before.stdout).toMatch(/^Out of sync: 42 differences from site\.yaml/);
 
   expect((await apply('site.yaml', '--auto-approve')).code).toBe(0);
   const after = await runCli(['status', 'site.yaml'], { cwd: lab.dir });

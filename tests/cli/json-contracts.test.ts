@@ -53,7 +53,7 @@ async function node1(): Promise<Host> {
 describe('apply --json ends with one result on every path', () => {
   test('success, then nothing to do: the same shape both times', async () => {
     const first = await cli('apply', 'site.yaml', '--auto-approve', '--json');
-    expect([first.code, resultOf(first.stdout)]).toEqual([0, { type: 'result', ok: true, added: 40, changed: 0, failed: [], not_started: [] }]);
+    expect([first.code, resultOf(first.stdout)]).toEqual([0, { type: 'result', ok: true, added: 42, changed: 0, failed: [], not_started: [] }]);
     const second = await cli('apply', 'site.yaml', '--auto-approve', '--json');
     expect([second.code, resultOf(second.stdout)]).toEqual([0, { type: 'result', ok: true, added: 0, changed: 0, failed: [], not_started: [] }]);
   });

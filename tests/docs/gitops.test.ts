@@ -38,14 +38,14 @@ test('check (exit 2: changes to review), apply the saved plan, verify, check aga
   const check = await stage('check');
   expect([check.code, check.stderr]).toEqual([2, expect.any(String)]);
   expect(check.stdout).toContain('site.yaml is valid.');
-  expect(check.stdout).toMatch(/Plan: 40 to add, 0 to change, 0 to destroy\./);
-  expect(readFileSync(join(lab.dir, 'plan/plan.txt'), 'utf8')).toMatch(/Plan: 40 to add/);
+  expect(check.stdout).toMatch(/Plan: 42 to add, 0 to change, 0 to destroy\./);
+  expect(readFileSync(join(lab.dir, 'plan/plan.txt'), 'utf8')).toMatch(/Plan: 42 to add/);
   expect(lab.site.mutations()).toBe(0);
 
   const apply = await stage('apply');
   expect(apply.code).toBe(0);
   const result = JSON.parse(apply.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-  expect(result).toEqual({ type: 'result', ok: true, added: 40, changed: 0, failed: [], not_started: [] });
+  expect(result).toEqual({ type: 'result', ok: true, added: 42, changed: 0, failed: [], not_started: [] });
 
   const verify = await stage('verify');
   expect(verify.code).toBe(0);

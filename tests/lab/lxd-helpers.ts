@@ -2,6 +2,7 @@
 // build join tokens and join bodies as MicroCloud does.
 import type { LabRequest, LabResponse, MachineSpec } from '../../src/lab/types.js';
 import { LxdWorld } from '../../src/lab/lxd/index.js';
+import type { CephAccess, LxdPeers } from '../../src/lab/lxd/context.js';
 import { labContext } from './specs.js';
 import type { TestLabContext } from './specs.js';
 import type { LabDurations } from '../../src/lab/types.js';
@@ -47,9 +48,33 @@ export class LxdClient {
 
 export interface Lab { ctx: TestLabContext; world: LxdWorld; c: (m: string) => LxdClient }
 
-export function makeLab(specs: MachineSpec[], durations: Partial<LabDurations> = {}): Lab {
+/** An in-memory Ceph cluster every machine reaches and a northbound that always answers: the LXD
+ *  model on its own, for tests about LXD's API rather than its wiring to MicroCeph/MicroOVN
+ *  (tests/lab/lxd-micro-wiring.test.ts tests that). */
+export function readyPeers(osds = 3): LxdPeers & { pools: Map<string, { size: number; lxdPlaceholder: boolean }>; filesystems: Map<string, { metaPool: string; dataPool: string }> } {
+  const pools = new Map<string, { size: number; lxdPlaceholder: boolean }>();
+  const filesystems = new Map<string, { metaPool: string; dataPool: string }>();
+  const ceph: CephAccess = {
+    osdsUp: () => osds,
+    defaultPoolSize: () => 3,
+    pool: (name) => pools.get(name),
+    createPool: (name) => { if (!pools.has(name)) pools.set(name, { size: 3, lxdPlaceholder: false }); },
+    setPoolSize: (name, size) => { const p = pools.get(name); if (p) p.size = size; },
+    setLxdPlaceholder: (name, present) => { const p = pools.get(name); if (p) p.lxdPlaceholder = present; },
+    deletePool: (name) => { pools.delete(name); },
+    filesystem: (name) => filesystems.get(name),
+    createFilesystem: (name, metaPool, dataPool) => { filesystems.set(name, { metaPool, dataPool }); },
+  };
+  return {
+    pools, filesystems,
+    ceph: { cephAt: () => ceph },
+    ovn: { microovnEnv: () => ({ nbConnect: 'ssl:10.1.0.11:6641' }), northboundReachable: () => true },
+  };
+}
+
+export function makeLab(specs: MachineSpec[], durations: Partial<LabDurations> = {}, peers: Partial<LxdPeers> = readyPeers()): Lab {
   const ctx = labContext(specs, durations);
-  const world = new LxdWorld(ctx);
+  const world = new LxdWorld(ctx, peers);
   const clients = new Map<string, LxdClient>();
   return {
     ctx, world,

@@ -235,6 +235,37 @@ describe('MicroCeph: POST /1.0/disks errors (always HTTP 200)', () => {
   });
 });
 
+// canonical/microceph microceph/api/disks.go (79f99b50a1abf05ca8abb463b0fcb3f749f13c89): one package-level
+// mutex taken by every add and remove, i.e. one disk operation at a time per member; a ?target= request
+// is served, and queued, by the target.
+describe('MicroCeph: disk adds queue per member', () => {
+  test("two adds on one member run one after the other, wherever they come from; two members' adds overlap", async () => {
+    const ctx = labContext(labSpecs(3), { diskAdd: 40 });
+    // The OSD creation itself is the diskAdd sleep: record when each one runs.
+    const runs: [number, number][] = [];
+    const sleep = ctx.sleep;
+    ctx.sleep = async (ms) => {
+      const from = performance.now();
+      await sleep(ms);
+      if (ms === 40) runs.push([from, performance.now()]);
+    };
+    const world = new MicroCephWorld(ctx);
+    await formCluster(world, 'node1', ['node2', 'node3'], { bootstrapConfig: PUBLIC });
+    const add = async (via: string, target: string, path: string) =>
+      expect((await addDisks(world, via, target, { path: [path], wipe: false, encrypt: false })).report).toEqual([{ path, report: 'Success', error: '' }]);
+    const overlap = () => {
+      const [a, b] = runs.splice(0).sort((x, y) => x[0] - y[0]);
+      return b![0] < a![1];
+    };
+    await Promise.all([add('node1', 'node2', SDA(2)), add('node3', 'node2', SDB(2))]);
+    expect(overlap()).toBe(false);
+    await Promise.all([add('node1', 'node1', SDA(1)), add('node1', 'node3', SDA(3))]);
+    expect(overlap()).toBe(true);
+    expect(world.disks().map((d) => `${d.location} ${d.path}`).sort()).toEqual(
+      [`node1 ${SDA(1)}`, `node2 ${SDA(2)}`, `node2 ${SDB(2)}`, `node3 ${SDA(3)}`]);
+  });
+});
+
 describe('MicroCeph: DELETE /1.0/disks/<osd>', () => {
   async function fourDisks() {
     const s = await cluster(3);

@@ -280,6 +280,17 @@ describe('POST /core/control (join)', () => {
     expectError(await call(world, 'node2', 'POST', '/core/control', { ...joinBody(world, 'node2', token), address: '10.1.0.11:6443' }), 500,
       '1 join attempts were unsuccessful. Last error: Remote with address "10.1.0.11:6443" exists');
   });
+
+  // canonical/microcluster internal/rest/resources/cluster.go clusterPost + cluster_members.mapper.go
+  // (e950e52e06d8801a422006ae5f5de4f8f471d787): the leader answers 409, and the joiner's wrapper keeps it;
+  // the token lists both members' addresses, and each refuses the name.
+  test('a joiner whose name is already a member: 409 "This \"core_cluster_members\" entry already exists"', async () => {
+    const { world } = ovnSite(3);
+    await formCluster(world, 'node1', ['node2']);
+    const token = await tokenFor(world, 'node1', 'node2');
+    expectError(await call(world, 'node3', 'POST', '/core/control', { ...joinBody(world, 'node3', token), name: 'node2' }), 409,
+      '2 join attempts were unsuccessful. Last error: This "core_cluster_members" entry already exists');
+  });
 });
 
 describe('GET /core/1.0/cluster', () => {

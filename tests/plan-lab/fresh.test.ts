@@ -35,7 +35,7 @@ function bootstrapAddresses(): string[] {
     n === 'node1' ? 'microceph/cluster@node1' : `microceph/member/${n}`,
     ...ssds(n).map((id) => `microceph/disk/${n}/${id}`),
     n === 'node1' ? 'microovn/cluster@node1' : `microovn/member/${n}`,
-    ...(n === 'node1' ? ['lxd/server-config/bootstrap@node1', 'lxd/cluster@node1'] : [`lxd/member/${n}`]),
+    ...(n === 'node1' ? ['lxd/server-config/bootstrap@node1', 'lxd/cluster@node1'] : [`lxd/member/${n}`, `lxd/server-config/listen@${n}`]),
     `lxd/storage-pool/local@${n}`, `lxd/storage-pool/remote@${n}`, `lxd/network/UPLINK@${n}`,
     `lxd/volume/local/images@${n}`, `lxd/volume/local/backups@${n}`, `lxd/server-config/storage@${n}`,
   ]);
@@ -87,13 +87,13 @@ describe('text', () => {
     expect(r.stdout).toMatch(/^node2:\n {2}MicroCeph\n {4}\+ microceph\/member\/node2: join node2 to MicroCeph$/m);
     expect(r.stdout).toMatch(/^Disks:\n {2}node1 {2}local {2}\/dev\/disk\/by-id\/nvme-/m);
     expect(lastLine(r.stdout)).toBe(`Plan: ${bootstrapAddresses().length} to add, 0 to change, 0 to destroy.`);
-    expect(lastLine(r.stdout)).toBe('Plan: 40 to add, 0 to change, 0 to destroy.');
+    expect(lastLine(r.stdout)).toBe('Plan: 42 to add, 0 to change, 0 to destroy.');
   });
 
   test('--detailed-exitcode: 2 when there are changes', async () => {
     const r = await runPlan(lab, { detailedExitcode: true });
     expect(r.code).toBe(2);
-    expect(lastLine(r.stdout)).toBe('Plan: 40 to add, 0 to change, 0 to destroy.');
+    expect(lastLine(r.stdout)).toBe('Plan: 42 to add, 0 to change, 0 to destroy.');
   });
 });
 
@@ -104,7 +104,7 @@ describe('--json and --out', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({
       kind: 'microcloud-apply/plan', format_version: 1, mode: 'bootstrap', initiator: 'node1',
-      summary: { add: 40, change: 0, destroy: 0 }, findings: [], unmanaged: [],
+      summary: { add: 42, change: 0, destroy: 0 }, findings: [], unmanaged: [],
       tool: { name: 'microcloud-apply', version: expect.stringMatching(/^\d+\.\d+\.\d+/) }, preseedFile: lab.file,
     });
     expect(doc.preseedDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -125,14 +125,14 @@ describe('--json and --out', () => {
     const out = join(lab.dir, 'site.plan');
     const r = await runPlan(lab, { out: 'site.plan', detailedExitcode: true });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('Plan: 40 to add, 0 to change, 0 to destroy.\n');
+    expect(r.stdout).toContain('Plan: 42 to add, 0 to change, 0 to destroy.\n');
     expect(lastLine(r.stdout)).toBe('Saved the plan to site.plan. Apply exactly these steps with: microcloud apply site.plan');
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain(PASSPHRASE);
     const saved = JSON.parse(text);
-    expect(saved).toMatchObject({ kind: 'microcloud-apply/plan', format_version: 1, summary: { add: 40 }, preseedFile: lab.file });
-    expect(saved.steps).toHaveLength(40);
+    expect(saved).toMatchObject({ kind: 'microcloud-apply/plan', format_version: 1, summary: { add: 42 }, preseedFile: lab.file });
+    expect(saved.steps).toHaveLength(42);
     expect(saved.disks.disks.map((d: { machine: string; use: string; path: string }) => `${d.machine} ${d.use} ${d.path}`)).toContain(
       `node2 ceph /dev/disk/by-id/${ssds('node2')[0]}`);
     const loaded = await readPlannedPreseed(lab.file, lab.dir);

@@ -83,7 +83,7 @@ test('an unknown host is refused; --trust-on-first-use records its key, and late
 
   const trusted = await runPlan(lab, { trustOnFirstUse: true });
   expect(trusted.code).toBe(0);
-  expect(lastLine(trusted.stdout)).toBe('Plan: 40 to add, 0 to change, 0 to destroy.');
+  expect(lastLine(trusted.stdout)).toBe('Plan: 42 to add, 0 to change, 0 to destroy.');
   expect(trusted.stderr).toContain('trusted host key on first use');
   expect(readFileSync(knownHosts, 'utf8')).toContain(lab.site.endpoint('node2').hostPublicKey.split(' ').slice(0, 2).join(' '));
 

@@ -62,6 +62,15 @@ describe('drift becomes ~ update', () => {
     walk(three, live);
   });
 
+  // MicroCloud raises only (canonical/microcloud cmd/microcloud/main_init.go `pool.Size < defaultPoolSize`, f26e73c).
+  test('pools with more replicas than min(OSDs, 3) are left alone: lxd_remote at 4, .mgr at 5', () => {
+    const live = everywhere(built, (m) => {
+      for (const p of m.microceph!.pools) if (p.name === 'lxd_remote') p.size = 4;
+      for (const p of m.microceph!.pools) if (p.name === '.mgr') p.size = 5;
+    });
+    expect(only(diff(three, live, OPTS))).toEqual([]);
+  });
+
   test("the default profile's root and eth0 devices, leaving other devices alone", () => {
     const live = everywhere(built, (m) => {
       const d = m.lxd!.defaultProfile.devices;

@@ -25,6 +25,18 @@ test.each([
   expect(() => expectedEffect(step(address), live)).toThrow(message);
 });
 
+// microcluster's wording (canonical/microcluster internal/rest/resources/cluster.go clusterPost, e950e52):
+// a name already in the cluster is 409 `This "core_cluster_members" entry already exists`; an address
+// already in it is caught first, as `Remote with address %q exists`.
+test('a microcluster join of a name or an address already in the cluster is refused with upstream\'s words', () => {
+  const joined = expectedEffect(step('microceph/member/node2'), expectedEffect(step('microceph/cluster@node1'), live));
+  const node3 = step('microceph/member/node3') as Step & { kind: 'microceph-join' };
+  const sameName = { ...node3, inputs: { ...node3.inputs, name: 'node2' } };
+  expect(() => expectedEffect(sameName, joined)).toThrow('MicroCeph: This "core_cluster_members" entry already exists');
+  const sameAddress = { ...node3, inputs: { ...node3.inputs, address: '10.1.0.12:7443' } };
+  expect(() => expectedEffect(sameAddress, joined)).toThrow('MicroCeph: Remote with address "10.1.0.12:7443" exists');
+});
+
 test('a step satisfied by its own effect is refused when run again', () => {
   const once = expectedEffect(step('microceph/cluster@node1'), live);
   expect(satisfied(step('microceph/cluster@node1'), once)).toBe(true);

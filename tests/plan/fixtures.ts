@@ -9,7 +9,7 @@ import { CTX } from '../helpers/preseed.js';
 
 export const VERSIONS = { lxd: '5.21.3', microceph: '19.2.0', microovn: '24.03.2' } as const;
 
-const EXT_5_21 = ['clustering', 'clustering_join', 'network_type_ovn', 'network_type_physical', 'storage_pool_source_wipe', 'resources_disk_id'];
+const EXT_5_21 = ['clustering', 'clustering_join', 'network_type_ovn', 'network_type_physical', 'storage_pool_source_wipe', 'resources_disk_id', 'instances_migration_stateful'];
 export const EXT_6_8 = [...EXT_5_21, 'storage_remote_drop_source', 'storage_ceph_use_rbd_defaults', 'ovn_dynamic_northbound_connection', 'storage_and_network_operations'];
 
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
@@ -71,7 +71,7 @@ export function bareMachine(i: number, o: MachineOptions = {}): ReachableMachine
       members: [], pools: [], networks: [], defaultProfile: { config: {}, devices: {} }, volumes: [], disks: machineDisks(i),
     },
     microceph: services.includes('microceph')
-      ? { version: v.microceph, initialized: false, members: [], disks: [], services: [], config: {}, pools: [] }
+      ? { version: `ceph-version: ${v.microceph}-0ubuntu0.24.04.1; microceph-git: v${v.microceph}+squid-3-g0123456789`, initialized: false, members: [], disks: [], services: [], config: {}, pools: [] }
       : null,
     microovn: services.includes('microovn') ? { version: v.microovn, initialized: false, members: [], services: [] } : null,
   };

@@ -41,6 +41,7 @@ describe('growing 3 → 5 by adding systems to the file', () => {
     expect(p.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(p.steps.map((s) => s.address).sort()).toEqual([
       'lxd/member/node4', 'lxd/member/node5',
+      'lxd/server-config/listen@node4', 'lxd/server-config/listen@node5',
       'lxd/server-config/storage@node4', 'lxd/server-config/storage@node5',
       'lxd/volume/local/backups@node4', 'lxd/volume/local/backups@node5',
       'lxd/volume/local/images@node4', 'lxd/volume/local/images@node5',
@@ -71,17 +72,46 @@ describe('growing 3 → 5 by adding systems to the file', () => {
     expect(n5.microovn!.services.filter((s) => s.location === 'node5').map((s) => s.service).sort()).toEqual(['chassis', 'switch']);
   });
 
-  test('from one machine to three, replication goes from 1 to 3 as an update', () => {
-    const one = converge(desired({ n: 1 }), bareSite(1));
-    const grown = { machines: { ...one.machines, node2: bareMachine(2), node3: bareMachine(3) } };
+  /** A converged n-machine site whose lxd_remote MicroCloud made at `remote` replicas (`.mgr` keeps Ceph's 3). */
+  function sizedSite(n: number, remote: number): LiveState {
+    const live = structuredClone(converge(desired({ n }), bareSite(n)));
+    for (const m of Object.values(live.machines)) {
+      if (!m.reachable) continue;
+      for (const p of m.microceph?.pools ?? []) if (p.name === 'lxd_remote') p.size = remote;
+    }
+    return live;
+  }
+
+  const grownTo = (live: LiveState, from: number, to: number): LiveState => {
+    const machines = { ...live.machines };
+    for (let i = from + 1; i <= to; i++) machines[`node${i}`] = bareMachine(i);
+    return { machines };
+  };
+
+  test('from one machine to three, replication raises lxd_remote from 1 to 3 and leaves .mgr at 3', () => {
+    const grown = grownTo(sizedSite(1, 1), 1, 3);
     const p = diff(desired({ n: 3 }), grown, OPTS);
     const r = p.steps.find((s) => s.address === 'microceph/replication')!;
-    expect(r.action).toBe('update');
-    expect(r.changes).toEqual([
-      { key: '.mgr size', before: '1', after: '3' },
-      { key: 'lxd_remote size', before: '1', after: '3' },
-    ]);
-    walk(desired({ n: 3 }), grown, seededPicker(3));
+    expect(r).toMatchObject({ action: 'update', inputs: { size: 3 }, changes: [{ key: 'lxd_remote size', before: '1', after: '3' }] });
+    expect(r.dependsOn).toEqual(expect.arrayContaining([`microceph/disk/node2/${ssdId(2, 1)}`, `microceph/disk/node3/${ssdId(3, 1)}`]));
+    const { live } = walk(desired({ n: 3 }), grown, seededPicker(3));
+    expect(machine(live, 'node1').microceph!.pools.map((x) => [x.name, x.size])).toEqual([['.mgr', 3], ['lxd_remote', 3]]);
+  });
+
+  // MicroCloud's add runs the same raise over every OSD (canonical/microcloud cmd/microcloud/add.go →
+  // setupCluster, f26e73c): a third OSD takes lxd_remote from 2 to 3.
+  test('add mode: a third OSD raises lxd_remote from 2 to 3, and nothing else', () => {
+    const grown = grownTo(sizedSite(2, 2), 2, 3);
+    const p = diff(desired({ n: 3 }), grown, OPTS);
+    expect(p.steps.find((s) => s.address === 'microceph/replication')).toMatchObject({
+      action: 'update', inputs: { size: 3 }, changes: [{ key: 'lxd_remote size', before: '2', after: '3' }],
+    });
+    walk(desired({ n: 3 }), grown, seededPicker(7));
+  });
+
+  test('a pool with more replicas than the OSDs call for is not lowered: .mgr at 3 and lxd_remote at 4 on a 2-OSD site', () => {
+    const live = sizedSite(2, 4);
+    expect(diff(desired({ n: 2 }), live, OPTS).steps).toEqual([]);
   });
 });
 
@@ -98,7 +128,7 @@ describe('an add-style file (the initiator is not listed)', () => {
     expect(p.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(p.unmanaged).toEqual([]);
     expect(p.steps.map((s) => s.address).sort()).toEqual([
-      'lxd/member/node4', 'lxd/server-config/storage@node4', 'lxd/volume/local/backups@node4', 'lxd/volume/local/images@node4',
+      'lxd/member/node4', 'lxd/server-config/listen@node4', 'lxd/server-config/storage@node4', 'lxd/volume/local/backups@node4', 'lxd/volume/local/images@node4',
       `microceph/disk/node4/${ssdId(4, 1)}`, 'microceph/member/node4', 'microovn/member/node4',
     ]);
     const join = p.steps.find((s) => s.address === 'lxd/member/node4')!;

@@ -198,3 +198,49 @@ describe('growing the cluster', () => {
     walk(add, site);
   });
 });
+
+// MicroCloud's LXD Bootstrap and Join (canonical/microcloud service/lxd.go, f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741).
+describe('what MicroCloud sets besides the file', () => {
+  const plain = desired({ n: 3, cephfs: true });
+  const built = converge(plain, bareSite(3));
+
+  test('bootstrap turns on stateful migration where LXD has instances_migration_stateful, not on Debian 5.0.2', () => {
+    const withExt = byAddress(diff(plain, bareSite(3), OPTS).steps, 'lxd/server-config/bootstrap@node1');
+    expect(withExt.inputs).toMatchObject({ target: 'node1', config: { 'instances.migration.stateful': 'true', 'core.https_address': '[::]:8443' } });
+    const deb = bareSite(3, { extensions: ['clustering', 'clustering_join', 'network_type_ovn', 'network_type_physical'] });
+    const without = byAddress(diff(plain, deb, OPTS).steps, 'lxd/server-config/bootstrap@node1');
+    expect(Object.keys((without.inputs as { config: Record<string, string> }).config)).not.toContain('instances.migration.stateful');
+    expect(machine(built, 'node2').lxd!.config['instances.migration.stateful']).toBe('true');
+  });
+
+  test("the file's instances.migration.stateful wins over the bootstrap's", () => {
+    const d = withConfig(3, 'instances.migration.stateful: false');
+    const steps = diff(d, bareSite(3), OPTS).steps;
+    expect(Object.keys((byAddress(steps, 'lxd/server-config/bootstrap@node1').inputs as { config: Record<string, string> }).config)).not.toContain('instances.migration.stateful');
+    const { live } = walk(d, bareSite(3));
+    expect(machine(live, 'node1').lxd!.config['instances.migration.stateful']).toBe('false');
+  });
+
+  test("each joiner listens on [::]:8443 once it has joined, on itself; the initiator's comes from the bootstrap", () => {
+    const steps = diff(plain, bareSite(3), OPTS).steps;
+    for (const m of ['node2', 'node3']) {
+      expect(byAddress(steps, `lxd/server-config/listen@${m}`)).toMatchObject({
+        machine: m, action: 'create', inputs: { target: m, config: { 'core.https_address': '[::]:8443' } },
+      });
+      expect(precedes(steps, `lxd/member/${m}`, `lxd/server-config/listen@${m}`)).toBe(true);
+    }
+    expect(steps.some((s) => s.address === 'lxd/server-config/listen@node1')).toBe(false);
+    for (const m of ['node1', 'node2', 'node3']) expect(machine(built, m).lxd!.config['core.https_address']).toBe('[::]:8443');
+    expect(diff(plain, built, OPTS).steps).toEqual([]);
+  });
+
+  test("a joiner's core.https_address put elsewhere is put back, as an update", () => {
+    const next = structuredClone(built);
+    machine(next, 'node3').lxd!.config['core.https_address'] = '10.1.0.13:9443';
+    expect(only(diff(plain, next, OPTS).steps)).toEqual([{
+      address: 'lxd/server-config/listen@node3', action: 'update',
+      changes: [{ key: 'core.https_address', before: '10.1.0.13:9443', after: '[::]:8443' }],
+    }]);
+    walk(plain, next);
+  });
+});

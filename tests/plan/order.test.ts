@@ -2,8 +2,8 @@
 // on the dependencies themselves: some of it (replication before LXD's Ceph pools, LXD last on the
 // initiator) changes nothing the model can see, so only the graph can show it.
 import { diff } from '../../src/plan/diff.js';
-import { bareSite, desired, OPTS, ssdId } from './fixtures.js';
-import { precedes } from './walk.js';
+import { bareSite, desired, machine, OPTS, ssdId } from './fixtures.js';
+import { precedes, walk } from './walk.js';
 
 describe('the dependency graph of a fresh 3-machine bootstrap', () => {
   const steps = diff(desired({ n: 3, cephfs: true }), bareSite(3), OPTS).steps;
@@ -61,11 +61,34 @@ describe('the dependency graph of a fresh 3-machine bootstrap', () => {
     before('lxd/volume/local/backups@node2', 'lxd/server-config/storage@node2');
   });
 
-  test('with fewer than 3 OSDs, replication comes after every OSD and before the ceph pool', () => {
+  // MicroCloud runs pools-op ([""] when no pool is below the size) before LXD creates its pools, so they
+  // are born at min(OSDs, 3); `.mgr` keeps Ceph's 3 (canonical/microcloud main_init.go, f26e73c).
+  test('with fewer than 3 OSDs, replication comes after every OSD and before the ceph pool, and leaves .mgr at 3', () => {
     const two = diff(desired({ n: 2 }), bareSite(2), OPTS).steps;
-    expect(two.find((s) => s.address === 'microceph/replication')?.inputs).toEqual({ size: 2 });
+    expect(two.find((s) => s.address === 'microceph/replication')).toMatchObject({ action: 'create', changes: [], inputs: { size: 2 } });
     expect(precedes(two, `microceph/disk/node2/${ssdId(2, 1)}`, 'microceph/replication')).toBe(true);
     expect(precedes(two, 'microceph/replication', 'lxd/storage-pool/remote')).toBe(true);
+    const { live } = walk(desired({ n: 2 }), bareSite(2));
+    expect(machine(live, 'node1').microceph!.pools.map((p) => [p.name, p.size])).toEqual([['.mgr', 3], ['lxd_remote', 2]]);
+  });
+
+  // MicroCeph takes one disk at a time per member (microceph/api/disks.go's mutex, canonical/microceph
+  // 79f99b5) and MicroCloud adds them one after another: a machine's OSDs form a chain in file order,
+  // each with its own deadline; different machines' OSDs do not wait for each other.
+  test("one machine's OSDs run one after another in file order; different machines' side by side", () => {
+    const two = diff(desired({ n: 3, ceph: 'filter' }), bareSite(3), OPTS).steps;
+    for (const i of [1, 2, 3]) {
+      const disks = two.filter((s) => s.kind === 'microceph-disk' && s.machine === `node${i}`).map((s) => s.address);
+      expect(disks).toEqual([`microceph/disk/node${i}/${ssdId(i, 1)}`, `microceph/disk/node${i}/${ssdId(i, 2)}`]);
+      expect(two.find((s) => s.address === disks[1])!.dependsOn).toContain(disks[0]);
+      expect(precedes(two, disks[1]!, disks[0]!)).toBe(false);
+    }
+    const osds = two.filter((s) => s.kind === 'microceph-disk');
+    for (const a of osds) {
+      for (const b of osds) {
+        if (a.machine !== b.machine) expect({ a: a.address, b: b.address, precedes: precedes(two, a.address, b.address) }).toEqual({ a: a.address, b: b.address, precedes: false });
+      }
+    }
   });
 
   test('the plan lists steps in an order that respects them, bootstraps and joins before objects', () => {

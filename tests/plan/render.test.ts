@@ -19,7 +19,7 @@ describe('text', () => {
     expect(text).toMatch(/^Disks:\n {2}node1 {2}local {2}\/dev\/disk\/by-id\/nvme-/m);
     expect(text).toMatch(/^node2:\n {2}MicroCeph\n {4}\+ microceph\/member\/node2: join node2 to MicroCeph$/m);
     expect(text).toMatch(/^cluster-wide \(through node1\):\n {2}LXD\n {4}\+ lxd\/server-config\/network\.ovn\.northbound_connection: /m);
-    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 41 to add, 0 to change, 0 to destroy.');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 43 to add, 0 to change, 0 to destroy.');
   });
 
   test('updates show ~ and before → after', () => {
@@ -44,9 +44,9 @@ describe('JSON', () => {
   test('is a versioned document with a summary, and carries no secret', () => {
     const doc = JSON.parse(renderPlanJson(fresh, d.sessionPassphrase ? [d.sessionPassphrase] : []));
     expect(doc).toMatchObject({ kind: 'microcloud-apply/plan', format_version: 1, mode: 'bootstrap', initiator: 'node1',
-      preseedDigest: 'sha256:0000', summary: { add: 41, change: 0, destroy: 0 } });
+      preseedDigest: 'sha256:0000', summary: { add: 43, change: 0, destroy: 0 } });
     expect(doc.liveFingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(doc.steps).toHaveLength(41);
+    expect(doc.steps).toHaveLength(43);
     expect(JSON.stringify(doc)).not.toContain('s3cret-Passphrase-42');
   });
 

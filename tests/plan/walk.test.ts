@@ -23,6 +23,7 @@ describe('full 3-machine bootstrap with Ceph, CephFS, OVN and local storage', ()
       'lxd/network/default',
       'lxd/profile/default',
       'lxd/server-config/bootstrap@node1',
+      'lxd/server-config/listen@node2', 'lxd/server-config/listen@node3',
       'lxd/server-config/network.ovn.northbound_connection',
       'lxd/server-config/storage@node1', 'lxd/server-config/storage@node2', 'lxd/server-config/storage@node3',
       'lxd/storage-pool/local', 'lxd/storage-pool/local@node1', 'lxd/storage-pool/local@node2', 'lxd/storage-pool/local@node3',
@@ -40,7 +41,7 @@ describe('full 3-machine bootstrap with Ceph, CephFS, OVN and local storage', ()
 
   test.each(ORDERS)('walking in %s reaches the empty plan, one step at a time', (_name, pick) => {
     const { applied, live } = walk(d, bareSite(3), pick);
-    expect(applied).toHaveLength(41);
+    expect(applied).toHaveLength(43);
     const n1 = machine(live, 'node1');
     expect(n1.lxd!.members.map((m) => m.name)).toEqual(['node1', 'node2', 'node3']);
     expect(n1.lxd!.pools.map((p) => [p.name, p.status, p.locations.length])).toEqual(expect.arrayContaining([

@@ -111,6 +111,33 @@ describe('files MicroCloud accepts', () => {
   });
 });
 
+describe("MicroCloud's keys are read as its YAML decoder reads them", () => {
+  test('a scalar in a text key is its text as written, and errors about it stay located at it', () => {
+    const ok = load('initiator_address: 10.0.0.11', 'session_passphrase: 0x1F', 'systems:', '  - {name: 1, address: 10.0.0.11}', '  - {name: 2.50, address: 10.0.0.12}');
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.desired!.sessionPassphrase?.reveal()).toBe('0x1F');
+    expect(ok.desired!.systems.map((s) => s.name)).toEqual(['1', '2.50']);
+    const bad = load('initiator_address: 1234', 'systems: [{name: n1, address: 10.0.0.11}]');
+    expect(errorsOf(bad)).toEqual([expect.objectContaining({ path: 'initiator_address', line: 1, column: 20, message: 'the string "1234" is not a valid IP address' })]);
+  });
+
+  test('null and "" are the key left out; yes/no, on/off, y/n are true and false', () => {
+    const r = load('initiator: n1', 'lookup_subnet: 10.0.0.0/24', 'initiator_address: ""', 'session_passphrase:', 'ovn: ~', 'systems:', '  - name: n1', '    ovn_underlay_ip: ~',
+      '    storage: {local: {path: /dev/sdb, wipe: "yes"}, ceph: [{path: /dev/sdc, wipe: off, encrypt: Y}]}');
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/fault tolerance/) })]);
+    expect(r.desired!).toMatchObject({ discovery: 'multicast', sessionPassphrase: null });
+    expect(r.desired!.systems[0]).toMatchObject({ underlayIp: null, localDisk: { wipe: true }, cephDisks: [{ wipe: false, encrypt: true }] });
+  });
+
+  test("microcloud-apply's own keys (ssh, lxd) keep their strict reading: MicroCloud does not read them", () => {
+    const r = load(...unicast({ top: ['ssh:', '  user: 1', '  port: "22"'] }));
+    expect(errorsOf(r).map((d) => [d.path, d.message])).toEqual([
+      ['ssh.user', 'must be a string, not number 1'],
+      ['ssh.port', 'must be a whole number, not the string "22"'],
+    ]);
+  });
+});
+
 describe('normalization', () => {
   test('ssh settings: per system over top-level defaults, paths relative to the file', () => {
     const d = load(
@@ -161,8 +188,17 @@ describe('warnings', () => {
   test('fewer than 3 machines with Ceph disks is a warning, like MicroCloud', () => {
     const r = load(...unicast({ perSystem: (i) => (i === 1 ? ['    storage:', '      ceph: [{path: /dev/sdb}]'] : []) }));
     expect(errorsOf(r)).toEqual([]);
-    expect(warningsOf(r).map((w) => w.message)).toEqual([expect.stringMatching(/does not meet recommendations for fault tolerance: only 1 system/)]);
+    expect(warningsOf(r).map((w) => w.message)).toEqual([
+      'Disk configuration does not meet recommendations for fault tolerance. At least 3 systems must supply disks (1 currently supplying)',
+    ]);
     expect(r.desired).not.toBeNull();
+  });
+
+  test('no fault-tolerance warning on a file that adds machines: MicroCloud warns only when it bootstraps', () => {
+    // initiator_address is not one of the listed systems: add mode.
+    const r = load(...unicast({ perSystem: (i) => (i === 1 ? ['    storage:', '      ceph: [{path: /dev/sdb}]'] : []) }).map((l) => l.replace('initiator_address: 10.0.0.11', 'initiator_address: 10.0.0.99')));
+    expect(r.desired?.mode).toBe('add');
+    expect(r.diagnostics).toEqual([]);
   });
 
   test('encrypt on local storage is ignored, with a warning', () => {
@@ -225,7 +261,13 @@ describe('YAML problems', () => {
 
   test('duplicate keys are errors at the second key', () => {
     const r = load('initiator_address: 10.0.0.11', 'systems: [{name: n1, address: 10.0.0.11}]', 'initiator_address: 10.0.0.12');
-    expect(errorsOf(r)).toEqual([expect.objectContaining({ line: 3, column: 1, message: expect.stringMatching(/duplicate key/) })]);
+    // yaml.v3's words, which name the key and where it was first used; located at the repeat.
+    expect(errorsOf(r)).toEqual([expect.objectContaining({ path: 'initiator_address', line: 3, column: 1, message: 'mapping key "initiator_address" already defined at line 1' })]);
+  });
+
+  test('duplicate keys are compared as yaml.v3 compares them: by their text', () => {
+    const r = load('initiator_address: 10.0.0.11', 'systems:', '  - name: n1', '    1: a', '    "1": b');
+    expect(errorsOf(r)).toEqual([expect.objectContaining({ path: 'systems[0]["1"]', line: 5, column: 5, message: 'mapping key "1" already defined at line 4' })]);
   });
 
   test('more than one document', () => {

@@ -9,7 +9,10 @@ describe('IP parsing with Go net.ParseIP rules', () => {
   });
   test('canonical forms compare equal', () => {
     expect(canonicalIp('2001:DB8:0:0:0:0:0:11')).toBe('2001:db8::11');
-    expect(canonicalIp('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
+    // Go's net.IP.String(): an IPv4-mapped address is the IPv4 address it maps.
+    expect(canonicalIp('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(canonicalIp('::FFFF:c000:0201')).toBe('192.0.2.1');
+    expect(canonicalIp('::c000:201')).toBe('::c000:201');
     expect(formatIp(parseIp('2001:0:0:1:0:0:0:1')!)).toBe('2001:0:0:1::1');
     expect(formatIp(parseIp('10.1.2.3')!)).toBe('10.1.2.3');
   });

@@ -79,6 +79,9 @@ test('apply builds the cluster: 3 LXD members online, Ceph pool remote, OVN netw
   const profile = JSON.parse(lab.lxc('node1', 'query', '/1.0/profiles/default')) as { devices: Record<string, Record<string, string>> };
   expect(profile.devices).toEqual({ root: { path: '/', pool: 'remote', type: 'disk' }, eth0: { name: 'eth0', network: 'default', type: 'nic' } });
   for (const n of lab.nodes) expect(lab.lxc(n, 'config', 'get', 'network.ovn.northbound_connection').trim()).toBe('tcp:10.99.0.1:6641');
+  // As MicroCloud leaves every member (service/lxd.go Bootstrap and Join, canonical/microcloud f26e73c):
+  // the joiners too listen on every address once they have joined, read back by the real client.
+  for (const n of lab.nodes) expect([n, lab.lxc(n, 'config', 'get', 'core.https_address').trim()]).toEqual([n, '[::]:8443']);
 }, 300_000);
 
 test('a second apply changes nothing: no LXD lifecycle event on any member', async () => {

@@ -73,6 +73,9 @@ EOF
   ip link set vlab$i master labbr0 up
   ip link set vup$i master labup0 up
   ip -n lab$i link set lo up; ip -n lab$i link set eth0 up; ip -n lab$i link set eth1 up
+  # The node's own /etc/hosts, as on a real machine: its hostname resolves (without it every `sudo`
+  # on the node waits ~20 s for DNS, "unable to resolve host node$i").
+  printf '127.0.0.1 localhost\n127.0.1.1 node%s\n' $i > $R/hosts
   cat > $R/boot.sh <<EOF
 #!/bin/sh
 # PID 1 of node$i's mount and UTS namespaces: private /run, LXD, OVS, OVN and snap state.
@@ -82,6 +85,7 @@ mount -t tmpfs -o mode=755 tmpfs /run; mkdir -p /run/sshd /run/lock
 for p in lxd:/var/lib/lxd lxdlog:/var/log/lxd lxdcache:/var/cache/lxd ovs-etc:/etc/openvswitch \
          ovs-log:/var/log/openvswitch ovn-lib:/var/lib/ovn ovn-log:/var/log/ovn snap:/var/snap bin:/usr/local/bin; do
   mkdir -p \${p#*:}; mount --bind $R/\${p%%:*} \${p#*:}; done
+mount --bind $R/hosts /etc/hosts
 /usr/share/openvswitch/scripts/ovs-ctl start --system-id=node$i --no-mlockall >/dev/null 2>&1
 # No openvswitch kernel module here: the node's address lives on a userspace (netdev) bridge so
 # that Geneve tunnels between chassis work.

@@ -111,3 +111,4 @@ export function sitePreseed(lab: RealLab, extra: { hostKey?: string } = {}): str
 }
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
+

@@ -36,14 +36,14 @@ afterEach(async () => {
   lab = undefined;
 });
 
-test('an uninterrupted run makes 54 mutating requests, 38 of them creations that must happen once', () => {
-  expect(total).toBe(54);
+test('an uninterrupted run makes 56 mutating requests, 38 of them creations that must happen once', () => {
+  expect(total).toBe(56);
   // 9 bootstraps and joins, 6 OSDs, 3 pools and UPLINK on 3 members and finalized, default, 6 volumes.
   expect(creations).toHaveLength(38);
 });
 
-// 54 is asserted above; the matrix is fixed at collection time, before beforeAll has run.
-const INDICES = spread(54, 4);
+// 56 is asserted above; the matrix is fixed at collection time, before beforeAll has run.
+const INDICES = spread(56, 4);
 
 test.each(INDICES)('killed after mutating request %i: the next apply converges, nothing twice', async (k) => {
   lab = await startLab({ nodes: 3, site: { logBodies: true } });
@@ -63,8 +63,8 @@ test.each(INDICES)('killed after mutating request %i: the next apply converges, 
   const holder = await forceUnlock(hosts.get('node1')!);
   if (holder) expect(holder.operation).toBe('apply');
   const plan = await planFor(l, desired, hosts);
-  // Killed after the last step (53) or during the lock's release (54): nothing is left to do.
-  expect(plan.steps.length > 0).toBe(k < 53);
+  // Killed after the last step (55) or during the lock's release (56): nothing is left to do.
+  expect(plan.steps.length > 0).toBe(k < 55);
   if (plan.steps.length > 0) {
     const second = await apply(l, desired, plan, {}, hosts);
     expect(second.failed).toEqual([]);

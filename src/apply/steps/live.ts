@@ -1,39 +1,87 @@
 // A fresh, narrow read of the site for one step: the daemons the step's `satisfied` looks at, on the
-// machines it looks at, read by the same readers gather uses (src/services), so the answer apply
-// gets is the one the planner would get from a full gather at that moment.
+// machines it looks at, and of each daemon only the parts that kind's `satisfied` reads (READS_BY_KIND),
+// read by the same readers gather uses (src/services, asked for parts), so the answer apply gets is
+// the one the planner would get from a full gather at that moment, in the fields that decide.
 import type { HostFacts, LiveState, MachineLive, ServiceName } from '../../live/state.js';
-import { readLxd } from '../../services/lxd.js';
-import { readMicroCeph } from '../../services/microceph.js';
-import { readMicroOvn } from '../../services/microovn.js';
+import type { StepKind } from '../../plan/index.js';
+import { ALL_LXD_PARTS, readLxd, type LxdPart } from '../../services/lxd.js';
+import { ALL_CEPH_PARTS, readMicroCeph, type CephPart } from '../../services/microceph.js';
+import { ALL_OVN_PARTS, readMicroOvn, type OvnPart } from '../../services/microovn.js';
 import { hostOf, type Hosts } from './common.js';
+
+/** Which parts of each daemon to read. */
+export interface LiveParts {
+  lxd?: readonly LxdPart[];
+  microceph?: readonly CephPart[];
+  microovn?: readonly OvnPart[];
+}
 
 /** One machine (by its key in the plan) and the daemons to read there. */
 export interface LiveRead {
   machine: string;
   services: readonly ServiceName[];
+  /** Only these parts of the daemons (default: READS_BY_KIND of the step's kind, else everything). */
+  parts?: LiveParts;
 }
+
+/**
+ * What each kind's `satisfied` (src/plan/steps/<kind>.ts) reads, as reader parts. `server` is LXD's
+ * GET /1.0 (clustered, name, config) or a microcluster daemon's GET /core/1.0 (initialized);
+ * `members` of a microcluster daemon is GET /core/1.0/cluster, whose 503 also says "not initialized".
+ * A step's extras (lxd-server-config's northbound value, from MicroOVN's members and services) are
+ * here too. Keep in step with the predicates: tests/services/narrow-reads.test.ts compares the
+ * narrow read's verdict with a full read's for every step of a built site.
+ */
+export const READS_BY_KIND: { [K in StepKind]: LiveParts } = {
+  'microceph-bootstrap': { microceph: ['server'] },
+  'microceph-join': { microceph: ['members'] },
+  'microceph-disk': { microceph: ['server', 'disks'], lxd: ['disks'] },
+  'microceph-replication': { microceph: ['server', 'pools', 'config'] },
+  'microceph-config': { microceph: ['server', 'config'] },
+  'microovn-bootstrap': { microovn: ['server'] },
+  'microovn-join': { microovn: ['members'] },
+  'lxd-server-config': { lxd: ['server'], microovn: ['members', 'services'] },
+  'lxd-bootstrap': { lxd: ['server'] },
+  'lxd-join': { lxd: ['server', 'members'] },
+  'lxd-pool-pending': { lxd: ['server', 'pools'] },
+  'lxd-pool': { lxd: ['server', 'pools'] },
+  'lxd-network-pending': { lxd: ['server', 'networks'] },
+  'lxd-network': { lxd: ['server', 'networks'] },
+  'lxd-profile': { lxd: ['profile'] },
+  'lxd-volume': { lxd: ['server', 'volumes'] },
+};
+
+const ALL: Required<LiveParts> = { lxd: ALL_LXD_PARTS, microceph: ALL_CEPH_PARTS, microovn: ALL_OVN_PARTS };
 
 /** Host facts are never read for a step: no kind's `satisfied` looks at them. */
 const noHostFacts = (): HostFacts => ({ hostname: '', interfaces: [], defaultRoute: null, snaps: [] });
 
 /**
- * The LiveState of the machines and daemons in `reads` (repeated machines are read once). It is a
- * view, not a gather: a daemon that was not asked for shows as null, like one that is not installed,
- * and host facts are empty. A machine without a connection is an error, as any request to it would be.
+ * The LiveState of the machines and daemons in `reads` (repeated machines are read once, with the
+ * union of their parts). It is a view, not a gather: a daemon that was not asked for shows as null,
+ * like one that is not installed, the parts not asked for are empty, and host facts are empty.
+ * `kind` narrows the reads that name no parts to what that kind's `satisfied` reads. A machine
+ * without a connection is an error, as any request to it would be.
  */
-export async function readLive(hosts: Hosts, reads: readonly LiveRead[]): Promise<LiveState> {
-  const wanted = new Map<string, Set<ServiceName>>();
+export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: StepKind): Promise<LiveState> {
+  const byKind = kind ? READS_BY_KIND[kind] : undefined;
+  const wanted = new Map<string, Map<ServiceName, Set<string>>>();
   for (const r of reads) {
-    const services = wanted.get(r.machine) ?? new Set<ServiceName>();
-    for (const s of r.services) services.add(s);
+    const services = wanted.get(r.machine) ?? new Map<ServiceName, Set<string>>();
+    for (const s of r.services) {
+      const parts = services.get(s) ?? new Set<string>();
+      for (const p of r.parts?.[s] ?? byKind?.[s] ?? ALL[s]) parts.add(p);
+      services.set(s, parts);
+    }
     wanted.set(r.machine, services);
   }
   const machines = await Promise.all([...wanted].map(async ([name, services]): Promise<[string, MachineLive]> => {
     const host = hostOf(hosts, name);
+    const parts = <P extends string>(s: ServiceName): P[] => [...(services.get(s) ?? [])] as P[];
     const [lxd, microceph, microovn] = await Promise.all([
-      services.has('lxd') ? readLxd(host) : null,
-      services.has('microceph') ? readMicroCeph(host) : null,
-      services.has('microovn') ? readMicroOvn(host) : null,
+      services.has('lxd') ? readLxd(host, { parts: parts<LxdPart>('lxd') }) : null,
+      services.has('microceph') ? readMicroCeph(host, { parts: parts<CephPart>('microceph') }) : null,
+      services.has('microovn') ? readMicroOvn(host, { parts: parts<OvnPart>('microovn') }) : null,
     ]);
     return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn }];
   }));

@@ -28,6 +28,11 @@ export interface StepActor<K extends StepKind> {
    * answer counts as success only when it says true.
    */
   act(step: StepOf<K>, hosts: Hosts, ctx: StepContext, done: () => Promise<boolean>): Promise<void>;
+  /**
+   * For a kind part of whose effect no read shows (MicroCeph's default pool size): whether all that
+   * `satisfied` still lacks is that part. Verify then takes act's success answer for it.
+   */
+  unseen?(step: StepOf<K>, live: LiveState): boolean;
   /** How long the daemons may take to show the step as done after act (verify polls); default: read once. */
   showsWithinMs?: number;
   /** What must hold besides `satisfied` before dependent steps run (a daemon ready to serve). */
@@ -42,7 +47,7 @@ export function judge<K extends StepKind>(actor: StepActor<K>, step: StepOf<K>, 
 }
 
 export function planStepRunner<K extends StepKind>(actor: StepActor<K>): PlanStepRunner<K> {
-  const read = (step: StepOf<K>, hosts: Hosts): Promise<LiveState> => readLive(hosts, actor.reads(step));
+  const read = (step: StepOf<K>, hosts: Hosts): Promise<LiveState> => readLive(hosts, actor.reads(step), step.kind);
   const check = async (step: StepOf<K>, hosts: Hosts, ctx: StepContext): Promise<boolean> => judge(actor, step, await read(step, hosts), ctx);
   return {
     timeoutMs: actor.timeoutMs,
@@ -53,7 +58,7 @@ export function planStepRunner<K extends StepKind>(actor: StepActor<K>): PlanSte
       const deadline = ctx.clock.now() + within;
       for (let delay = 50; ; delay = Math.min(delay * 2, SECOND)) {
         const live = await read(step, hosts);
-        if (judge(actor, step, live, ctx)) break;
+        if (judge(actor, step, live, ctx) || actor.unseen?.(step, live)) break;
         if (ctx.signal.aborted || ctx.clock.now() >= deadline) {
           throw new Error(`${actor.missing(step, live)}${within > 0 ? ` (waited ${Math.round(within / SECOND)} s)` : ''}`);
         }

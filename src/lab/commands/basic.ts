@@ -68,6 +68,16 @@ function identity(user: string, root: boolean): Identity & { name: string } {
 }
 
 export const id: CommandImpl = (args, ctx) => {
+  // `id [OPTION]… [--] USER`: the login user and root are the users a lab machine knows.
+  const dd = args.indexOf('--');
+  const before = dd < 0 ? args : args.slice(0, dd);
+  const options = before.filter((a) => a.startsWith('-'));
+  const operands = [...before.filter((a) => !a.startsWith('-')), ...(dd < 0 ? [] : args.slice(dd + 1))];
+  if (operands.length === 1 && (options.length > 0 || dd >= 0)) {
+    const name = operands[0]!;
+    if (name !== ctx.user && name !== 'root') return fail(`id: '${name}': no such user`);
+    return id(options, { ...ctx, user: name, root: name === 'root' });
+  }
   const who = identity(ctx.user, ctx.root);
   const flags = args.join(' ');
   switch (flags) {

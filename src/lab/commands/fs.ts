@@ -1,7 +1,7 @@
 // A read-only view of the few files a deployer looks at: daemon sockets, block devices and their
 // /dev/disk/by-{id,path} links, /etc/hostname, /etc/os-release, /proc/net/route, and the
 // commands in /snap/bin. `test`/`[`, `cat` and `readlink` read it.
-import { diskByIdNames, machineServices, socketPath } from '../machines.js';
+import { diskByIdNames, machineServices, socketAccess, socketPath } from '../machines.js';
 import type { MachineSpec } from '../types.js';
 import { routes } from './ip.js';
 import { type CommandImpl, type CommandResult, fail } from './types.js';
@@ -9,7 +9,7 @@ import { type CommandImpl, type CommandResult, fail } from './types.js';
 export type FsNode =
   | { type: 'dir' }
   | { type: 'file'; content: () => string; executable?: boolean }
-  | { type: 'socket' }
+  | { type: 'socket'; owner: string; group: string; mode: number }
   | { type: 'block' }
   | { type: 'link'; target: string };
 
@@ -84,7 +84,7 @@ export function machineFs(spec: MachineSpec): Map<string, FsNode> {
   const exe = (p: string): void => put(p, { type: 'file', content: () => '', executable: true });
   for (const s of machineServices(spec)) {
     const path = socketPath(spec, s);
-    put(path, { type: 'socket' });
+    put(path, { type: 'socket', ...socketAccess(spec, s) });
   }
   if (snapNames.has('lxd')) {
     if (spec.lxdFlavor === 'deb-5.0') { exe('/usr/bin/lxc'); exe('/usr/bin/lxd'); }
@@ -230,5 +230,53 @@ export const ls: CommandImpl = (args, ctx) => {
     if (paths.length > 1) out += `${k > 0 ? '\n' : ''}${p}:\n`;
     out += names.map((x) => `${x}\n`).join('');
   });
+  return { stdout: out, stderr: err, exitCode: code };
+};
+
+/** `stat [-L] -c FORMAT [--] PATH…` with the directives %a %A %U %G %u %g %n %F %%: daemon
+ *  sockets carry their real ownership and mode; everything else is root's, 0755 or 0644. */
+export const stat: CommandImpl = (args, ctx) => {
+  const fs = machineFs(ctx.spec);
+  let format: string | undefined;
+  const paths: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === '--') { paths.push(...args.slice(k + 1)); break; }
+    if (a === '-L' || a === '--dereference') continue;
+    if (a === '-c' || a === '--format') { format = args[++k]; continue; }
+    if (a.startsWith('--format=')) { format = a.slice(9); continue; }
+    if (a.startsWith('-c') && a.length > 2) { format = a.slice(2); continue; }
+    if (a.startsWith('-')) return fail(`lab: stat ${a} is not simulated (only stat [-L] -c FORMAT PATH…)`, 1);
+    paths.push(a);
+  }
+  if (format === undefined) return fail('lab: stat without -c FORMAT is not simulated', 1);
+  if (paths.length === 0) return fail("stat: missing operand\nTry 'stat --help' for more information.");
+  let out = ''; let err = ''; let code = 0;
+  for (const p of paths) {
+    const r = resolve(fs, p);
+    if (!r) { err += `stat: cannot statx '${p}': No such file or directory\n`; code = 1; continue; }
+    const n = r.node;
+    const mode = n.type === 'socket' ? n.mode : n.type === 'dir' || (n.type === 'file' && n.executable) ? 0o755 : n.type === 'block' ? 0o660 : 0o644;
+    const owner = n.type === 'socket' ? n.owner : 'root';
+    const group = n.type === 'socket' ? n.group : n.type === 'block' ? 'disk' : 'root';
+    const kind = n.type === 'socket' ? 'socket' : n.type === 'dir' ? 'directory' : n.type === 'block' ? 'block special file' : 'regular file';
+    const letter = n.type === 'socket' ? 's' : n.type === 'dir' ? 'd' : n.type === 'block' ? 'b' : '-';
+    const rwx = (m: number): string => `${m & 4 ? 'r' : '-'}${m & 2 ? 'w' : '-'}${m & 1 ? 'x' : '-'}`;
+    const id = (name: string): string => (name === 'root' ? '0' : name === 'lxd' ? '105' : name === 'disk' ? '6' : '1000');
+    out += format.replace(/%(.)/g, (_m, d: string) => {
+      switch (d) {
+        case 'a': return mode.toString(8);
+        case 'A': return letter + rwx(mode >> 6) + rwx(mode >> 3) + rwx(mode);
+        case 'U': return owner;
+        case 'G': return group;
+        case 'u': return id(owner);
+        case 'g': return id(group);
+        case 'n': return p;
+        case 'F': return kind;
+        case '%': return '%';
+        default: return `?${d}`;
+      }
+    }) + '\n';
+  }
   return { stdout: out, stderr: err, exitCode: code };
 };

@@ -2,8 +2,10 @@
 // path), with `sudo [-n] [-u root] [--]` in front when asked.
 import { falseCmd, hostname, id, trueCmd, uname, whoami } from './basic.js';
 import { microcephCeph } from './ceph.js';
-import { bracket, cat, ls, readlink, test } from './fs.js';
+import { bracket, cat, ls, readlink, stat, test } from './fs.js';
 import { ip } from './ip.js';
+import { nc } from './nc.js';
+import { hasProgram } from '../machines.js';
 import { snap } from './snap.js';
 import { splitTimeout, timeout } from './timeout.js';
 import { runScript } from '../shell.js';
@@ -36,6 +38,9 @@ const PROGRAMS: Record<string, Program> = {
   cat: { impl: cat, dirs: USR_BIN },
   readlink: { impl: readlink, dirs: USR_BIN },
   ls: { impl: ls, dirs: USR_BIN },
+  stat: { impl: stat, dirs: USR_BIN },
+  // netcat-openbsd: /usr/bin/nc is its alternatives link.
+  nc: { impl: nc, dirs: USR_BIN },
   ip: { impl: ip, dirs: USR_SBIN },
   snap: { impl: snap, dirs: USR_BIN },
   'microceph.ceph': { impl: microcephCeph, dirs: ['/snap/bin'], present: hasSnap('microceph') },
@@ -50,7 +55,7 @@ function lookup(word: string, ctx: CommandContext): Program | undefined {
   const slash = word.lastIndexOf('/');
   const name = slash >= 0 ? word.slice(slash + 1) : word;
   const prog = Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined;
-  if (!prog || (prog.present && !prog.present(ctx))) return undefined;
+  if (!prog || (prog.present && !prog.present(ctx)) || !hasProgram(ctx.spec, name)) return undefined;
   if (slash >= 0 && !prog.dirs.includes(word.slice(0, slash) || '/')) return undefined;
   return prog;
 }

@@ -4,6 +4,9 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** Set by a program that connects its stdin/stdout to a daemon socket (`nc -U`): the SSH server
+   *  then pipes the exec channel to the socket, opened with root's rights or the login user's. */
+  relay?: { socketPath: string; root: boolean };
 }
 
 /** What `microceph.ceph health --format json` prints: Ceph's health report. */

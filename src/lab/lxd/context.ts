@@ -3,9 +3,75 @@ import type { LabContext, LabRequest, LabResponse } from '../types.js';
 import { badRequest, plainError, statusError } from './errors.js';
 import type { DaemonState, Database, MemberRecord } from './state.js';
 
+/** A `ceph` or `ovn-nbctl` run that failed: its exit status and stderr. */
+export interface CliFailure { exitCode: number; stderr: string }
+
+/**
+ * The Ceph cluster LXD's ceph/cephfs drivers reach with the `ceph` CLI on one machine (what the
+ * MicroCeph snap's content interface gives the LXD snap there). Implemented by MicroCephWorld;
+ * lab-site.ts createWorlds wires it in.
+ */
+export interface CephAccess {
+  /** Monitors answer: the OSDs that are up in the cluster. */
+  osdsUp(): number;
+  /** `ceph config get mon osd_pool_default_size`. */
+  defaultPoolSize(): number;
+  /** `ceph osd pool get <name> size` (undefined: exit status 2, no such pool); `lxdPlaceholder`:
+   *  the pool holds LXD's placeholder image (it is some LXD's pool already). */
+  pool(name: string): { size: number; lxdPlaceholder: boolean } | undefined;
+  /** `ceph osd pool create <name> <pgNum>` (at osd_pool_default_size). */
+  createPool(name: string, pgNum: number): void;
+  /** `ceph osd pool set <name> size <n> --yes-i-really-mean-it`. */
+  setPoolSize(name: string, size: number): void;
+  /** The placeholder RBD image LXD creates (and removes) in its pool. */
+  setLxdPlaceholder(name: string, present: boolean): void;
+  /** `ceph osd pool delete <name> <name> --yes-i-really-really-mean-it`. */
+  deletePool(name: string): void;
+  /** `ceph fs get <name>`: the filesystem's pools, or undefined. */
+  filesystem(name: string): { metaPool: string; dataPool: string } | undefined;
+  /** `ceph fs new <name> <meta> <data>`. */
+  createFilesystem(name: string, metaPool: string, dataPool: string): void;
+}
+
+export interface LxdCephPeer {
+  /** The cluster `ceph --cluster <clusterName>` on `machine` talks to, or how the CLI fails there
+   *  (no ceph.conf: no MicroCeph member on the machine; no monitor quorum: a RADOS timeout). */
+  cephAt(machine: string, clusterName: string): CephAccess | CliFailure;
+}
+
+/** What LXD's OVN driver finds of MicroOVN: the snap connection's env file and the northbound databases. */
+export interface LxdOvnPeer {
+  /**
+   * shared.IsMicroOVNUsed plus $SNAP_DATA/microovn/ovn-env/env/ovn.env on `machine`: 'absent' when
+   * no MicroOVN is connected there, 'no-env' when it is but has not initialised (no env file yet),
+   * else OVN_NB_CONNECT.
+   */
+  microovnEnv(machine: string): 'absent' | 'no-env' | { nbConnect: string };
+  /** Whether an `ovn-nbctl --db <connection>` write from `machine` gets through: one endpoint of
+   *  the connection string is a northbound ovsdb-server that is up and whose raft cluster has a leader. */
+  northboundReachable(machine: string, connection: string): boolean;
+}
+
+/** The other daemons of the same lab an LXD talks to. Both default to "nothing there". */
+export interface LxdPeers {
+  ceph: LxdCephPeer;
+  ovn: LxdOvnPeer;
+}
+
+/** A machine where no Ceph and no OVN are installed: what a bare LXD finds. */
+export const NO_PEERS: LxdPeers = {
+  ceph: { cephAt: () => ({ exitCode: 1, stderr: CEPH_NO_CONF }) },
+  ovn: { microovnEnv: () => 'absent', northboundReachable: () => false },
+};
+
+/** The ceph CLI without /etc/ceph/<cluster>.conf (Ceph's own text, as src/lab/commands/ceph.ts has it). */
+export const CEPH_NO_CONF = "Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')";
+
 /** What route handlers need from the world (implemented by LxdWorld). */
 export interface WorldApi {
   readonly lab: LabContext;
+  /** The MicroCeph / MicroOVN of the same lab, as LXD's drivers reach them. */
+  readonly peers: LxdPeers;
   daemon(machine: string): DaemonState;
   /** The daemon running as member `name` of `db`, if any. */
   memberDaemon(db: Database, name: string): DaemonState | undefined;

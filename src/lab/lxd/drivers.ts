@@ -3,6 +3,7 @@
 // member-local create errors a real daemon hits (missing devices, missing parent interfaces).
 import type { DiskSpec, MachineSpec } from '../types.js';
 import { createHash } from 'node:crypto';
+import type { CephAccess, CliFailure, LxdCephPeer, LxdOvnPeer } from './context.js';
 import { diskByIdNames } from '../machines.js';
 import type { FlavorInfo } from './flavor.js';
 import { varDir } from './flavor.js';
@@ -20,7 +21,7 @@ const POOL_KEYS: Record<string, { exact: string[]; prefixes: string[] }> = {
     'ceph.osd.pool_size', 'ceph.rbd.clone_copy', 'ceph.rbd.du', 'ceph.rbd.features', 'ceph.user.name',
     'volatile.pool.pristine'], prefixes: [] },
   cephfs: { exact: ['cephfs.cluster_name', 'cephfs.create_missing', 'cephfs.data_pool', 'cephfs.fscache',
-    'cephfs.meta_pool', 'cephfs.osd_pg_num', 'cephfs.path', 'cephfs.user.name', 'volatile.pool.pristine'], prefixes: [] },
+    'cephfs.meta_pool', 'cephfs.osd_pg_num', 'cephfs.osd_pool_size', 'cephfs.path', 'cephfs.user.name', 'volatile.pool.pristine'], prefixes: [] },
   cephobject: { exact: [], prefixes: ['cephobject.'] },
 };
 
@@ -137,6 +138,167 @@ export function createPoolLocal(f: FlavorInfo, spec: MachineSpec, name: string, 
       break;
   }
   return out;
+}
+
+// --- remote pools: what the ceph/cephfs drivers do to the Ceph cluster ---------------------
+
+/**
+ * shared.RunError as LXD renders it. The wording is LXD main's (canonical/lxd a83edf2…, which the
+ * notes quote for 5.21 too); the older 5.0 module says "Failed to run".
+ */
+function runError(f: FlavorInfo, cmd: string, fail: CliFailure): string {
+  return `${f.name === 'deb-5.0' ? 'Failed to run' : 'Failed running'}: ${cmd}: exit status ${fail.exitCode} (${fail.stderr})`;
+}
+
+const isFailure = (x: CephAccess | CliFailure): x is CliFailure => 'exitCode' in x;
+
+/**
+ * The cluster-side part of creating a ceph or cephfs pool, on the member that received the request
+ * (LXD creates a remote pool once; the other members only mount it). `config` is what
+ * createPoolLocal filled in; returns the keys the driver's FillConfig adds (the pool size).
+ *
+ * canonical/lxd lxd/storage/drivers/driver_ceph.go FillConfig/Create, driver_ceph_utils.go
+ * getOSDPoolDefaultSize/osdPoolExists, driver_cephfs.go FillConfig/Create, at
+ * a83edf2e79e4346f6e29e3dd3b97be4f5cf3ea05 (same flow on stable-5.21 cfee9f27…).
+ */
+export async function createRemotePool(f: FlavorInfo, peer: LxdCephPeer, machine: string, driver: string,
+  config: Record<string, string>, sleep: () => Promise<void>): Promise<Record<string, string>> {
+  if (driver === 'ceph') return createCephPool(f, peer, machine, config, sleep);
+  if (driver === 'cephfs') return createCephFs(f, peer, machine, config);
+  return {};
+}
+
+/** `ceph --name client.<user> --cluster <cluster> …`, as the drivers prefix every call. */
+function cephCmd(user: string, cluster: string, args: string): string {
+  return `ceph --name client.${user} --cluster ${cluster} ${args}`;
+}
+
+/** FillConfig's default size: `ceph config get mon osd_pool_default_size --format json`, the first
+ *  call that talks to the cluster. */
+function fillPoolSize(f: FlavorInfo, peer: LxdCephPeer, machine: string, user: string, cluster: string,
+  key: string, out: Record<string, string>): CephAccess | CliFailure {
+  const ceph = peer.cephAt(machine, cluster);
+  if (out[key]) return ceph;
+  if (isFailure(ceph)) throw plainError(runError(f, cephCmd(user, cluster, 'config get mon osd_pool_default_size --format json'), ceph));
+  out[key] = String(ceph.defaultPoolSize());
+  return ceph;
+}
+
+async function createCephPool(f: FlavorInfo, peer: LxdCephPeer, machine: string, config: Record<string, string>,
+  sleep: () => Promise<void>): Promise<Record<string, string>> {
+  const user = config['ceph.user.name'] || 'admin';
+  const cluster = config['ceph.cluster_name'] || 'ceph';
+  const osdPool = config['ceph.osd.pool_name'] || '';
+  const out: Record<string, string> = {};
+  if (config['ceph.osd.pool_size']) out['ceph.osd.pool_size'] = config['ceph.osd.pool_size'];
+  const ceph = fillPoolSize(f, peer, machine, user, cluster, 'ceph.osd.pool_size', out);
+  // Create 1: osdPoolExists (exit status 2 = absent; any other failure is an internal error).
+  if (isFailure(ceph)) {
+    throw plainError(`Failed checking the existence of the ceph ${JSON.stringify(osdPool)} osd pool while attempting to create it because of an internal error: ${runError(f, cephCmd(user, cluster, `osd pool get ${osdPool} size`), ceph)}`);
+  }
+  const size = Number(out['ceph.osd.pool_size']);
+  const existing = ceph.pool(osdPool);
+  if (!existing) {
+    // Create 2–3: `osd pool create <pool> <pg_num>`, then the size when it is not the default.
+    ceph.createPool(osdPool, Number(config['ceph.osd.pg_num'] || '32'));
+    if (size !== ceph.defaultPoolSize()) ceph.setPoolSize(osdPool, size);
+  } else if (existing.lxdPlaceholder) {
+    throw plainError(`Pool ${JSON.stringify(osdPool)} in cluster ${JSON.stringify(cluster)} seems to be in use by another LXD instance`);
+  }
+  // Create 4: the placeholder image is an RBD write: without an OSD up, rbd blocks (LXD runs it
+  // with no deadline). The lab waits the pool-create time and fails; this text is the lab's
+  // (rbd's stderr is not in the LXD repository).
+  if (ceph.osdsUp() === 0) {
+    await sleep();
+    throw plainError(runError(f, `rbd --id ${user} --cluster ${cluster} --image-feature layering --size 0B create ${osdPool}/lxd_${osdPool}`,
+      { exitCode: 110, stderr: 'rbd: create error: (110) Connection timed out' }));
+  }
+  ceph.setLxdPlaceholder(osdPool, true);
+  return out;
+}
+
+function createCephFs(f: FlavorInfo, peer: LxdCephPeer, machine: string, config: Record<string, string>): Record<string, string> {
+  const user = config['cephfs.user.name'] || 'admin';
+  const cluster = config['cephfs.cluster_name'] || 'ceph';
+  const fsName = (config['cephfs.path'] || '').split('/')[0] ?? '';
+  const out: Record<string, string> = {};
+  if (config['cephfs.osd_pool_size']) out['cephfs.osd_pool_size'] = config['cephfs.osd_pool_size'];
+  const ceph = fillPoolSize(f, peer, machine, user, cluster, 'cephfs.osd_pool_size', out);
+  if (isFailure(ceph)) {
+    throw plainError(`Failed checking if ${JSON.stringify(fsName)} CephFS exists: ${runError(f, cephCmd(user, cluster, `fs get ${fsName} --format json`), ceph)}`);
+  }
+  if (ceph.filesystem(fsName)) {
+    for (const key of ['cephfs.create_missing', 'cephfs.osd_pg_num', 'cephfs.meta_pool', 'cephfs.data_pool']) {
+      if (config[key]) throw plainError(`Invalid config key ${JSON.stringify(key)}: CephFS filesystem already exists`);
+    }
+    return out;
+  }
+  if (!['1', 'true', 'yes', 'on'].includes((config['cephfs.create_missing'] ?? '').toLowerCase())) {
+    throw plainError(`The requested ${JSON.stringify(fsName)} CephFS does not exist`);
+  }
+  const size = Number(out['cephfs.osd_pool_size']);
+  const pools: string[] = [];
+  for (const key of ['cephfs.meta_pool', 'cephfs.data_pool']) {
+    const name = config[key] ?? '';
+    if (name === '') throw plainError(`Missing required key ${JSON.stringify(key)} for creating cephfs osd pool`);
+    pools.push(name);
+    if (ceph.pool(name)) continue;
+    ceph.createPool(name, Number(config['cephfs.osd_pg_num'] || '32'));
+    if (size !== ceph.defaultPoolSize()) ceph.setPoolSize(name, size);
+  }
+  ceph.createFilesystem(fsName, pools[0]!, pools[1]!);
+  return out;
+}
+
+/** Deleting a ceph pool (driver_ceph.go Delete): the placeholder goes; the OSD pool too when LXD
+ *  created it (volatile.pool.pristine). A cluster that cannot be reached leaves both. */
+export function deleteRemotePool(peer: LxdCephPeer, machine: string, driver: string, config: Record<string, string>): void {
+  if (driver !== 'ceph') return;
+  const ceph = peer.cephAt(machine, config['ceph.cluster_name'] || 'ceph');
+  if (isFailure(ceph)) return;
+  const osdPool = config['ceph.osd.pool_name'] || '';
+  if (!ceph.pool(osdPool)) return;
+  if (config['volatile.pool.pristine'] === 'true') ceph.deletePool(osdPool);
+  else ceph.setLxdPlaceholder(osdPool, false);
+}
+
+// --- OVN northbound ---------------------------------------------------------------------------
+
+/** LXD main's default when network.ovn.northbound_connection is unset and no MicroOVN is connected;
+ *  5.x's default value for the key. */
+export const OVN_NB_DEFAULT = 'unix:/var/run/ovn/ovnnb_db.sock';
+
+/**
+ * (*ovn).Create → setup on the member that received the request: the NB client, then the first NB
+ * write, ChassisGroupAdd (`ha-chassis-group-add`), whose error comes back unwrapped.
+ *
+ * canonical/lxd lxd/network/openvswitch/ovn.go NewOVN/xbctl/ChassisGroupAdd, lxd/network/driver_ovn.go
+ * Create/setup, shared/util.go IsMicroOVNUsed, at a83edf2e79e4346f6e29e3dd3b97be4f5cf3ea05; the
+ * dynamic default (ovn_dynamic_northbound_connection) from lxd-6.8 84705553…; 5.21 (cfee9f27…)
+ * uses the key's value as is. `configured` is the server's network.ovn.northbound_connection.
+ */
+export function checkOvnNorthbound(f: FlavorInfo, peer: LxdOvnPeer, machine: string, configured: string | undefined, networkId: number): void {
+  let conn = configured ?? '';
+  if (conn === '') {
+    if (f.apiExtensions.includes('ovn_dynamic_northbound_connection')) {
+      const env = peer.microovnEnv(machine);
+      const file = '/var/snap/lxd/current/microovn/ovn-env/env/ovn.env';
+      if (env === 'no-env') {
+        throw plainError(`Failed getting OVN client: Failed opening MicroOVN env file ${JSON.stringify(file)}: open ${file}: no such file or directory`);
+      }
+      conn = env === 'absent' ? OVN_NB_DEFAULT : env.nbConnect;
+      if (conn === '') throw plainError(`Failed getting OVN client: OVN_NB_CONNECT not found in MicroOVN env file ${file}`);
+    } else {
+      conn = OVN_NB_DEFAULT;
+    }
+  }
+  if (peer.northboundReachable(machine, conn)) return;
+  const ssl = conn.split(',').some((c) => c.trim().startsWith('ssl:')) ? ' -c /proc/self/fd/3 -p /proc/self/fd/4 -C /proc/self/fd/5' : '';
+  const first = conn.split(',')[0]!.trim();
+  // The stderr is the lab's, in ovn-nbctl's shape; OVN's own text is not in the LXD repository.
+  const why = first.startsWith('unix:') ? 'No such file or directory' : 'Connection refused';
+  throw plainError(runError(f, `ovn-nbctl --timeout=10 --db ${conn}${ssl} ha-chassis-group-add lxd-net${networkId}`,
+    { exitCode: 1, stderr: `ovn-nbctl: ${first}: database connection failed (${why})` }));
 }
 
 // --- networks -------------------------------------------------------------------------------

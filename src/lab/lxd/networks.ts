@@ -5,7 +5,7 @@ import { createdResponse, syncResponse } from '../envelope.js';
 import { memberAddress, runMaybeAsync, withLock } from './common.js';
 import type { Ctx } from './context.js';
 import { decodeBody, forwardIfTargetRemote, isRecursion, project, q, str, strMap } from './context.js';
-import { NETWORK_TYPES, fillNetworkConfig, networkConfigError, supportsMemberConfig } from './drivers.js';
+import { NETWORK_TYPES, checkOvnNorthbound, fillNetworkConfig, networkConfigError, supportsMemberConfig } from './drivers.js';
 import { badRequest, plainError, statusError, toLxdError } from './errors.js';
 import { etagCheck, etagHeader } from './etag.js';
 import type { Router } from './router.js';
@@ -171,8 +171,14 @@ function fillOvnUplink(db: Database, config: Record<string, string>): void {
   config.network = uplinks[0] as string;
 }
 
-/** doNetworksCreate on one member: Validate, Create (parent use), Start (parent exists). */
-function createOnMember(c: Ctx, n: NetworkRecord, member: string): void {
+/** networks.id: the lab numbers networks in creation order (LXD's ids are the table's rowids). */
+function networkId(db: Database, n: NetworkRecord): number {
+  return [...db.networks.values()].indexOf(n) + 1;
+}
+
+/** doNetworksCreate on one member: Validate, Create (parent use; for OVN, on the member that got
+ *  the request — `first` — the northbound setup), Start (parent exists). */
+function createOnMember(c: Ctx, n: NetworkRecord, member: string, first: boolean): void {
   const db = c.d.db;
   const row = n.nodes.get(member) ?? { state: 'Pending' as const, config: {} };
   if (row.state === 'Created') return;
@@ -196,6 +202,9 @@ function createOnMember(c: Ctx, n: NetworkRecord, member: string): void {
       const msg = `Parent interface ${JSON.stringify(config.parent)} not found`;
       throw plainError(daemon.flavor.name === 'snap-6.8' ? `Failed starting network: ${msg}` : msg);
     }
+  }
+  if (n.type === 'ovn' && first) {
+    checkOvnNorthbound(daemon.flavor, c.world.peers.ovn, machine, db.config['network.ovn.northbound_connection'], networkId(db, n));
   }
   n.nodes.set(member, { state: 'Created', config: row.config });
 }
@@ -234,12 +243,12 @@ async function finalizeCluster(c: Ctx, netInfo: NetworkRecord | undefined, name:
     if (!c.world.memberUp(db, m)) throw plainError(`Peer cluster member ${m.name} at ${m.address} is down`);
   }
   await c.world.lab.sleep(c.world.lab.durations.networkCreate);
-  createOnMember(c, n, d.memberName);
+  createOnMember(c, n, d.memberName, true);
   const errors: string[] = [];
   for (const m of memberNames(db)) {
     if (m === d.memberName) continue;
     try {
-      createOnMember(c, n, m);
+      createOnMember(c, n, m, false);
     } catch (e) {
       errors.push(f.msg.notifyPeer(m, memberAddress(db, m), toLxdError(e).message));
     }
@@ -262,7 +271,7 @@ async function createSingle(c: Ctx, name: string, proj: string, type: string, de
   d.db.networks.set(name, n);
   try {
     await c.world.lab.sleep(c.world.lab.durations.networkCreate);
-    createOnMember(c, n, d.memberName);
+    createOnMember(c, n, d.memberName, true);
   } catch (e) {
     d.db.networks.delete(name);
     throw e;

@@ -5,7 +5,7 @@ import { createdResponse, syncResponse } from '../envelope.js';
 import { memberAddress, runMaybeAsync, withLock } from './common.js';
 import type { Ctx } from './context.js';
 import { decodeBody, forwardIfTargetRemote, isRecursion, q, str, strMap } from './context.js';
-import { assertPoolConfig, createPoolLocal, poolConfigError } from './drivers.js';
+import { assertPoolConfig, createPoolLocal, createRemotePool, deleteRemotePool, isRemoteDriver, poolConfigError } from './drivers.js';
 import { badRequest, plainError, statusError, toLxdError } from './errors.js';
 import { etagCheck, etagHeader } from './etag.js';
 import type { Router } from './router.js';
@@ -92,8 +92,17 @@ async function createPending(c: Ctx, target: string, name: string, driver: strin
   db.pools.set(name, pool);
 }
 
-/** storagePoolCreateLocal on one member: validate the merged config, run the driver, store results. */
-function createOnMember(c: Ctx, pool: PoolRecord, member: string): void {
+/** The driver's Create against the Ceph cluster, on the member that received the request only:
+ *  LXD creates a remote pool once (the other members only mount it). See drivers.ts createRemotePool. */
+async function remoteCreate(c: Ctx, machine: string, driver: string, filled: Record<string, string>): Promise<Record<string, string>> {
+  if (!isRemoteDriver(driver)) return {};
+  const f = c.world.daemon(machine).flavor;
+  return createRemotePool(f, c.world.peers.ceph, machine, driver, filled, () => c.world.lab.sleep(c.world.lab.durations.poolCreate));
+}
+
+/** storagePoolCreateLocal on one member: validate the merged config, run the driver, store results.
+ *  `first`: the member that received the request, where a remote driver talks to the cluster. */
+async function createOnMember(c: Ctx, pool: PoolRecord, member: string, first: boolean): Promise<void> {
   const db = c.d.db;
   const row = pool.nodes.get(member);
   if (row?.state === 'Created') return;
@@ -103,6 +112,7 @@ function createOnMember(c: Ctx, pool: PoolRecord, member: string): void {
   const config = { ...pool.config, ...(row?.config ?? {}) };
   assertPoolConfig(f, pool.driver, config, false);
   const created = createPoolLocal(f, c.world.lab.spec(machine), pool.name, pool.driver, config);
+  if (first) Object.assign(created, await remoteCreate(c, machine, pool.driver, created));
   const memberCfg: Record<string, string> = {};
   for (const [k, v] of Object.entries(created)) {
     if (f.memberStorageKeys.includes(k)) memberCfg[k] = v;
@@ -140,12 +150,12 @@ async function finalizeCluster(c: Ctx, existing: PoolRecord | undefined, driver:
     if (!c.world.memberUp(db, m)) throw plainError(`Peer cluster member ${m.name} at ${m.address} is down`);
   }
   await c.world.lab.sleep(c.world.lab.durations.poolCreate);
-  createOnMember(c, existing, d.memberName);
+  await createOnMember(c, existing, d.memberName, true);
   const errors: string[] = [];
   for (const m of memberNames(db)) {
     if (m === d.memberName) continue;
     try {
-      createOnMember(c, existing, m);
+      await createOnMember(c, existing, m, false);
     } catch (e) {
       errors.push(f.msg.notifyPeer(m, memberAddress(db, m), f.msg.poolCreateOnMember(m, toLxdError(e).message)));
     }
@@ -167,6 +177,7 @@ async function createSingle(c: Ctx, name: string, driver: string, description: s
   const pool: PoolRecord = { name, driver, description, config: {}, state: 'Created', nodes: new Map() };
   pool.nodes.set(d.memberName, { state: 'Pending', config: {} });
   const created = createPoolLocal(f, c.world.lab.spec(d.machine), name, driver, config);
+  Object.assign(created, await remoteCreate(c, d.machine, driver, created));
   const memberCfg: Record<string, string> = {};
   for (const [k, v] of Object.entries(created)) {
     if (f.memberStorageKeys.includes(k)) memberCfg[k] = v;
@@ -276,7 +287,10 @@ async function deletePool(c: Ctx): Promise<LabResponse> {
   const p = getPool(d.db, c.params.pool ?? '');
   if (poolUsedBy(d, p, false).length > 0) throw badRequest('The storage pool is currently in use');
   return runMaybeAsync(c, d.flavor.asyncPoolsNetworks, { description: 'Deleting storage pool', entityUrl: `/1.0/storage-pools/${p.name}` },
-    async () => { d.db.pools.delete(p.name); }, () => syncResponse({}));
+    async () => {
+      deleteRemotePool(c.world.peers.ceph, d.machine, p.driver, merged(p, d.memberName));
+      d.db.pools.delete(p.name);
+    }, () => syncResponse({}));
 }
 
 export function registerPools(r: Router): void {

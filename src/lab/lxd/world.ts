@@ -1,7 +1,7 @@
 // The site-wide LXD model: one daemon per machine, databases shared by cluster members.
 import type { LabContext, LabHandler, LabRequest, LabResponse, LxdFlavor, ServiceWorld } from '../types.js';
 import { generateServerCert } from './cert.js';
-import type { WorldApi } from './context.js';
+import { NO_PEERS, type LxdPeers, type WorldApi } from './context.js';
 import { flavorFor } from './flavor.js';
 import { canonicalAddress, isAddressCovered, machineIPs, joinHostPort, splitHostPort } from './net.js';
 import { raftRoles, leaderOf } from './members.js';
@@ -42,7 +42,13 @@ export class LxdWorld implements ServiceWorld, WorldApi {
   private readonly router: Router = buildRouter();
   private nextPid = 1453;
 
-  constructor(readonly lab: LabContext) {}
+  readonly peers: LxdPeers;
+
+  /** `peers`: the lab's MicroCeph and MicroOVN (lab-site.ts createWorlds); default none, as on a
+   *  machine with only LXD. */
+  constructor(readonly lab: LabContext, peers: Partial<LxdPeers> = {}) {
+    this.peers = { ...NO_PEERS, ...peers };
+  }
 
   handler(machine: string): LabHandler {
     return (req) => this.dispatch(this.daemon(machine), req);

@@ -3,7 +3,7 @@
 import { syncResponse } from '../envelope.js';
 import type { LabResponse } from '../types.js';
 import type { AppRequest } from './core.js';
-import { decodeStruct, messageOf, plainError, type StructSpec } from './go.js';
+import { decodeStruct, messageOf, plainError, unreachableError, type StructSpec } from './go.js';
 import { byName, type CephClusterState } from './ceph-model.js';
 
 /** ceph/config.go GetConstConfigTable: key → read-only? */
@@ -67,7 +67,34 @@ function canSet(key: string): void {
   if (def.ro) throw plainError(`requested key ${key} does not support write operation`);
 }
 
-export async function configsPut(r: AppRequest<CephClusterState>): Promise<LabResponse> {
+/**
+ * configChangeRefresh after a config change (canonical/microceph microceph/api/configs.go
+ * cmdConfigsPut/cmdConfigsDelete/configChangeRefresh and microceph/client/services.go
+ * SendRestartRequestToClusterMembers, at 79f99b50a1abf05ca8abb463b0fcb3f749f13c89). Unless
+ * skip_restart, the key's daemons restart on every member — even for keys with no daemons, an
+ * empty restart request still goes out. With `wait: true` the handler asks each other member in
+ * turn (POST /1.0/services/restart, 120 s each upstream; `restartMs` each here), then restarts its
+ * own: the first member that does not answer ends the loop with a 500 `failed Forwarding To:
+ * <url>: <err>`, the rest (this member included) not restarted and the key left set. With
+ * `wait: false` the fan-out runs in the background and its errors are only logged: the answer is
+ * immediate.
+ */
+async function refresh(r: AppRequest<CephClusterState>, req: Record<string, unknown>, restartMs: number): Promise<void> {
+  if (req['skip_restart'] === true || req['wait'] !== true) return;
+  // Cluster(false): the members as the leader lists them (by name), without this one.
+  const others = [...r.cluster.members].filter((m) => m.name !== r.member.name)
+    .sort((a, b) => byName(a.name, b.name));
+  for (const m of others) {
+    const base = `https://${m.address}`;
+    if (!r.core.reachable(m)) {
+      throw plainError(`failed Forwarding To: ${base}: ${unreachableError('POST', `${base}/1.0/services/restart`, m.address)}`);
+    }
+    await r.core.ctx.sleep(restartMs);
+  }
+  await r.core.ctx.sleep(restartMs);
+}
+
+export async function configsPut(r: AppRequest<CephClusterState>, restartMs = 0): Promise<LabResponse> {
   const req = decodeStruct(r.req.rawBody, CONFIG);
   const key = req['key'] as string;
   try {
@@ -76,13 +103,15 @@ export async function configsPut(r: AppRequest<CephClusterState>): Promise<LabRe
     throw plainError(`config set(${key}) failed: ${messageOf(e)}`);
   }
   r.cluster.app.ceph.set(key, req['value'] as string);
+  await refresh(r, req, restartMs);
   return syncResponse({});
 }
 
-export async function configsDelete(r: AppRequest<CephClusterState>): Promise<LabResponse> {
+export async function configsDelete(r: AppRequest<CephClusterState>, restartMs = 0): Promise<LabResponse> {
   const req = decodeStruct(r.req.rawBody, CONFIG);
   const key = req['key'] as string;
   canSet(key);
   r.cluster.app.ceph.delete(key);
+  await refresh(r, req, restartMs);
   return syncResponse({});
 }

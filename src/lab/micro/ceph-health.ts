@@ -101,3 +101,87 @@ export function healthReport(c: CoreCluster<CephClusterState>, ctx: LabContext):
     : Object.values(sorted).some((k) => k.severity === 'HEALTH_ERR') ? 'HEALTH_ERR' : 'HEALTH_WARN';
   return { status, checks: sorted, mutes: [] };
 }
+
+// ---- what MicroCeph's reads cost, and which API a version serves (issue 14 items 3 and 4) --------
+
+/** Whether the monitors have quorum: more than half of the mon records' machines up. */
+export function monQuorum(c: CoreCluster<CephClusterState>, ctx: LabContext): boolean {
+  const machineOf = new Map(c.members.map((mm) => [mm.name, mm.machine]));
+  const mons = c.app.services.filter((s) => s.service === 'mon');
+  const up = mons.filter((s) => { const m = machineOf.get(s.member); return m !== undefined && ctx.isUp(m); }).length;
+  return mons.length === 0 || up * 2 > mons.length;
+}
+
+/**
+ * The `ceph` CLI processes a read runs on the real daemon (canonical/microceph at
+ * 79f99b50a1abf05ca8abb463b0fcb3f749f13c89): GET /1.0/pools runs `ceph osd pool ls` and one
+ * `ceph osd pool get <p> all` per pool (microceph/api/pool.go cmdPoolsGet → ceph/osd.go
+ * GetOSDPools); GET /1.0/configs runs `ceph config dump` or `ceph config get` (api/configs.go →
+ * ceph/config.go). Other reads are dqlite queries (api/disks.go, api/services.go): none.
+ */
+export function cephReadCommands(st: CephClusterState, method: string, path: string): string[] {
+  if (method !== 'GET') return [];
+  if (path === '/1.0/pools') return ['osd pool ls --format json', ...st.pools.map((p) => `osd pool get ${p.name} all --format json`)];
+  if (path === '/1.0/configs') return ['config dump -f json-pretty'];
+  return [];
+}
+
+/** What `ceph` costs in the lab (ms of lab time, multiplied by MicroclusterCore.costs.timeFactor). */
+export interface CephCosts {
+  /** One ceph CLI process that reaches the monitors. */
+  commandMs: number;
+  /** How long one blocks without monitor quorum before it gives up (client_mount_timeout, 300 s:
+   *  Ceph's own default, not in MicroCeph's code). */
+  noQuorumMs: number;
+}
+
+/**
+ * Runs a read's ceph commands: each costs `commandMs`; without monitor quorum the first one blocks
+ * for `noQuorumMs` and fails as the CLI does, and the handler's error wraps it (its wording as
+ * microceph/ceph/osd.go "failed to list pools: %w"; the RunError is shared.RunError's older
+ * "Failed to run: …" that ceph-pools.ts uses too).
+ */
+export async function runCephReads(
+  c: CoreCluster<CephClusterState>, ctx: LabContext, commands: readonly string[], costs: CephCosts, factor: number,
+  count: () => void,
+): Promise<void> {
+  for (const cmd of commands) {
+    count();
+    if (!monQuorum(c, ctx)) {
+      await ctx.sleep(costs.noQuorumMs * factor);
+      const what = cmd.startsWith('osd pool ls') ? 'failed to list pools: ' : '';
+      throw new Error(`${what}Failed to run: ceph ${cmd}: exit status 1 (${new CephTimeoutError().message})`);
+    }
+    await ctx.sleep(costs.commandMs * factor);
+  }
+}
+
+/**
+ * MicroCeph's version string as GET /core/1.0 reports it: `ceph-version: <ceph-common deb>;
+ * microceph-git: <git describe --always --dirty --abbrev=10>` (canonical/microceph snap/snapcraft.yaml
+ * override-build MC_VERSION, microceph/version/version.go, cmd/microcephd/main.go DaemonArgs.Version,
+ * at 79f99b50a1abf05ca8abb463b0fcb3f749f13c89). Made up from the snap's version: "19.2.0" →
+ * "ceph-version: 19.2.0-0ubuntu0.24.04.1; microceph-git: v19.2.0+squid-3-g0123456789". Reef's
+ * microcephd is built without ldflags and reports "0.1" (branch reef, a97ae91192dca7860b84a919b35634eb6ff5dfce).
+ */
+export function cephVersionString(snapVersion: string): string {
+  const v = /^\d+\.\d+\.\d+/.exec(snapVersion)?.[0] ?? snapVersion;
+  if (cephRelease(snapVersion) === 'reef') return '0.1';
+  const name = cephRelease(snapVersion);
+  return `ceph-version: ${v}-0ubuntu0.24.04.1; microceph-git: v${v}+${name}-3-g0123456789`;
+}
+
+/** The Ceph release a MicroCeph snap version tracks. */
+export function cephRelease(snapVersion: string): 'reef' | 'squid' | 'tentacle' {
+  const major = Number(/^(\d+)\./.exec(snapVersion)?.[1] ?? '19');
+  return major <= 18 ? 'reef' : major === 19 ? 'squid' : 'tentacle';
+}
+
+/**
+ * Reef's API: microcluster from before the rename of /cluster/1.0 to /core/1.0 (reef pins
+ * canonical/microcluster 3d587817830c05c0131a2deeedcd44ddc7ccf816, where PublicEndpoint is
+ * "cluster/1.0"; the rename is ff48636c5719db4e8d6af10f1220c5c65ddcd83b) and no GET /1.0/pools (reef's
+ * microceph/api/pool.go has only pools-op). A lab machine runs reef when its microceph snap's
+ * version is 18.x (e.g. snaps: [{name: 'microceph', version: '18.2.4', channel: 'reef/stable'}]).
+ */
+export const REEF_MISSING: readonly { method: string; path: string }[] = [{ method: 'GET', path: '/1.0/pools' }];

@@ -22,7 +22,16 @@ export interface DiskRow {
   /** Purged from Ceph by a removal that then failed to delete the record. */
   purged: boolean;
 }
-export interface PoolRow { name: string; id: number; size: number; minSize: number; crushRule: string; pgNum: number }
+export interface PoolRow {
+  name: string; id: number; size: number; minSize: number; crushRule: string; pgNum: number;
+  /** Holds the placeholder RBD image an LXD ceph pool creates (the pool is that LXD's). */
+  lxdPlaceholder?: boolean;
+}
+/** A CephFS filesystem (`ceph fs new <name> <meta> <data>`). */
+export interface CephFsRow { name: string; metaPool: string; dataPool: string }
+
+/** Ceph's own osd_pool_default_size, until pools-op sets one (MicroCeph never sets it at bootstrap). */
+export const CEPH_DEFAULT_POOL_SIZE = 3;
 
 /** MicroCeph's tables and the Ceph cluster's state, per cluster. */
 export interface CephClusterState {
@@ -38,6 +47,8 @@ export interface CephClusterState {
   nextOsd: number;
   pools: PoolRow[];
   nextPoolId: number;
+  /** CephFS filesystems (LXD's cephfs driver creates them). */
+  filesystems: CephFsRow[];
   defaultRule: CrushRule;
   /** availability-zone host tags. */
   azs: Map<string, string>;
@@ -56,6 +67,9 @@ export interface MicroCephOptions extends MicroOptions {
   /** Whether disk encryption works on a machine (the dm-crypt snap interface is connected). Default: never,
    *  as on a fresh snap install. */
   encryptionSupported?: (machine: string) => boolean;
+  /** What restarting a member's Ceph services costs (PUT/DELETE /1.0/configs with wait: true
+   *  restarts them member by member), in ms. Default: the lab's durations.diskAdd, an OSD start. */
+  restartMs?: number;
 }
 
 export type CephMemberView = MicroMemberView;

@@ -4,7 +4,7 @@ import { syncResponse } from '../envelope.js';
 import type { LabResponse } from '../types.js';
 import type { AppRequest } from './core.js';
 import { decodeStruct, plainError, type StructSpec } from './go.js';
-import { minSizeFor, type CephClusterState, type CephPoolView, type PoolRow } from './ceph-model.js';
+import { CEPH_DEFAULT_POOL_SIZE, minSizeFor, type CephClusterState, type CephPoolView, type PoolRow } from './ceph-model.js';
 
 const POOL_PUT: StructSpec = { goType: 'types.PoolPut', fields: { pools: 'stringArray', size: 'int64' } };
 
@@ -40,13 +40,19 @@ export function poolsPut(r: AppRequest<CephClusterState>): LabResponse {
   return syncResponse({});
 }
 
-/** `ceph osd pool create` as LXD's ceph/cephfs drivers run it: osd_pool_default_size replicas and
- *  the default crush rule. Idempotent. */
-export function ensurePoolRow(st: CephClusterState, name: string): PoolRow {
+/** `ceph config get mon osd_pool_default_size`: what pools-op last set, else Ceph's default (3). */
+export function defaultPoolSize(st: CephClusterState): number {
+  const v = st.ceph.get('osd_pool_default_size');
+  return v === undefined ? CEPH_DEFAULT_POOL_SIZE : Number(v);
+}
+
+/** `ceph osd pool create <name> <pg_num>` as LXD's ceph/cephfs drivers run it: osd_pool_default_size
+ *  replicas and the default crush rule. Idempotent. */
+export function ensurePoolRow(st: CephClusterState, name: string, pgNum = 32): PoolRow {
   let pool = st.pools.find((p) => p.name === name);
   if (!pool) {
-    const size = Number(st.ceph.get('osd_pool_default_size') ?? '3');
-    pool = { name, id: st.nextPoolId++, size, minSize: minSizeFor(size), crushRule: st.defaultRule, pgNum: 32 };
+    const size = defaultPoolSize(st);
+    pool = { name, id: st.nextPoolId++, size, minSize: minSizeFor(size), crushRule: st.defaultRule, pgNum };
     st.pools.push(pool);
   }
   return pool;

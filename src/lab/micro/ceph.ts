@@ -8,13 +8,13 @@ import type { AppEndpoint, AppRequest, MicroApp } from './core.js';
 import { CephDisks } from './ceph-disks.js';
 import { storageResources } from './ceph-devices.js';
 import { configsDelete, configsGet, configsPut } from './ceph-configs.js';
-import { healthReport, type CephHealthReport } from './ceph-health.js';
+import { CephTimeoutError, healthReport, type CephHealthReport } from './ceph-health.js';
 import { bootstrap, join, memberRemoved, preInit, preRemove } from './ceph-init.js';
 import {
-  byName, type CephClusterState, type CephDiskView, type CephPoolView, type CephServiceView, type CrushRule,
+  byName, minSizeFor, type CephClusterState, type CephDiskView, type CephPoolView, type CephServiceView, type CrushRule,
   type DiskRuntime, type MicroCephOptions,
 } from './ceph-model.js';
-import { ensurePoolRow, poolView, poolsPut } from './ceph-pools.js';
+import { defaultPoolSize, ensurePoolRow, poolView, poolsPut } from './ceph-pools.js';
 import { monAddresses, serviceDelete, serviceList, servicePut, servicesRestart } from './ceph-services.js';
 import { MicroWorld } from './world.js';
 
@@ -30,12 +30,84 @@ export type {
  * socket; machines without the microceph snap have no daemon (`installed()` is false and
  * `handler()` throws).
  */
+/** The ceph CLI without /etc/ceph/<cluster>.conf: Ceph's own text (as src/lab/commands/ceph.ts has it). */
+const NO_CONF = "Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')";
+
+/** The Ceph cluster as LXD's drivers reach it with the `ceph` CLI (src/lab/lxd/context.ts CephAccess). */
+export interface CephCliView {
+  osdsUp(): number;
+  defaultPoolSize(): number;
+  pool(name: string): { size: number; lxdPlaceholder: boolean } | undefined;
+  createPool(name: string, pgNum: number): void;
+  setPoolSize(name: string, size: number): void;
+  setLxdPlaceholder(name: string, present: boolean): void;
+  deletePool(name: string): void;
+  filesystem(name: string): { metaPool: string; dataPool: string } | undefined;
+  createFilesystem(name: string, metaPool: string, dataPool: string): void;
+}
+
 export class MicroCephWorld extends MicroWorld<CephClusterState> {
   private readonly disksApi: CephDisks;
+  private readonly restartMsOption: number | undefined;
 
   constructor(ctx: LabContext, options: MicroCephOptions = {}) {
     super(ctx, options);
     this.disksApi = new CephDisks(ctx, options);
+    this.restartMsOption = options.restartMs;
+  }
+
+  /** What one member's service restart costs after a config change (read at request time). */
+  private get restartMs(): number {
+    return this.restartMsOption ?? this.ctx.durations.diskAdd;
+  }
+
+  /**
+   * `ceph --cluster <clusterName> …` run on `machine`, as the LXD snap there runs it through the
+   * MicroCeph content interface: the cluster when the machine's MicroCeph is a member (it has
+   * ceph.conf and the admin keyring) and the monitors have quorum; else the CLI's failure.
+   */
+  cephAt(machine: string, clusterName: string): CephCliView | { exitCode: number; stderr: string } {
+    const c = this.installed(machine) ? this.core.clusterOf(machine) : undefined;
+    if (!c || clusterName !== 'ceph') return { exitCode: 1, stderr: NO_CONF };
+    try {
+      healthReport(c, this.ctx);
+    } catch (e) {
+      if (e instanceof CephTimeoutError) return { exitCode: e.exitCode, stderr: e.message };
+      throw e;
+    }
+    const st = c.app;
+    const row = (name: string) => st.pools.find((p) => p.name === name);
+    return {
+      osdsUp: () => st.disks.filter((d) => !d.purged && this.ctx.isUp(d.machine)).length,
+      defaultPoolSize: () => defaultPoolSize(st),
+      pool: (name) => {
+        const p = row(name);
+        return p ? { size: p.size, lxdPlaceholder: p.lxdPlaceholder === true } : undefined;
+      },
+      createPool: (name, pgNum) => { ensurePoolRow(st, name, pgNum); },
+      setPoolSize: (name, size) => {
+        const p = row(name);
+        if (p) { p.size = size; p.minSize = minSizeFor(size); }
+      },
+      setLxdPlaceholder: (name, present) => {
+        const p = row(name);
+        if (p) p.lxdPlaceholder = present;
+      },
+      deletePool: (name) => { st.pools = st.pools.filter((p) => p.name !== name); },
+      filesystem: (name) => {
+        const fs = st.filesystems.find((f) => f.name === name);
+        return fs ? { metaPool: fs.metaPool, dataPool: fs.dataPool } : undefined;
+      },
+      createFilesystem: (name, metaPool, dataPool) => {
+        if (!st.filesystems.some((f) => f.name === name)) st.filesystems.push({ name, metaPool, dataPool });
+      },
+    };
+  }
+
+  /** `ceph fs ls`: the CephFS filesystems of the cluster. */
+  filesystems(machine?: string): { name: string; metadata_pool: string; data_pools: string[] }[] {
+    const c = this.core.clusterOf(machine);
+    return c ? c.app.filesystems.map((f) => ({ name: f.name, metadata_pool: f.metaPool, data_pools: [f.dataPool] })) : [];
   }
 
   // ---- public API -----------------------------------------------------------------------------
@@ -107,7 +179,7 @@ export class MicroCephWorld extends MicroWorld<CephClusterState> {
       schemaExternal: 9,
       initialState: () => ({
         fsid: '', v2Only: false, db: new Map(), ceph: new Map(), services: [], disks: [], nextOsd: 1,
-        pools: [], nextPoolId: 1, defaultRule: 'microceph_auto_osd', azs: new Map(),
+        pools: [], nextPoolId: 1, filesystems: [], defaultRule: 'microceph_auto_osd', azs: new Map(),
       }),
       preInit: (d, isBootstrap, config) => preInit(this.ctx, d, isBootstrap, config),
       bootstrap: (c, m, config) => bootstrap(this.ctx, this.core.daemon(m.machine), c, m, config),
@@ -132,7 +204,7 @@ export class MicroCephWorld extends MicroWorld<CephClusterState> {
       { path: '/1.0/services', get: p((r) => syncResponse(serviceList(r.cluster))) },
       {
         path: '/1.0/configs',
-        get: p((r) => configsGet(r)), put: p((r) => configsPut(r)), delete: p((r) => configsDelete(r)),
+        get: p((r) => configsGet(r)), put: p((r) => configsPut(r, this.restartMs)), delete: p((r) => configsDelete(r, this.restartMs)),
       },
       { path: '/1.0/services/restart', post: p((r) => servicesRestart(r)) },
       { path: '/1.0/services/mds', put: p((r) => servicePut(r)), delete: p((r) => serviceDelete(r, 'mds')) },

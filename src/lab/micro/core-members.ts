@@ -25,6 +25,11 @@ export async function clusterGet<S>(core: MicroclusterCore<S>, d: CoreDaemon<S>)
   await core.db(cluster);
   core.maybeHeartbeat(cluster);
   const members = [...cluster.members].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Each member, itself included, is probed in turn (GET /core/1.0/ready, 30 s timeout): the cost
+  // grows with the members (canonical/microcluster internal/rest/resources/cluster.go clusterGet at
+  // e950e52e06d8801a422006ae5f5de4f8f471d787). The lab charges it: MicroclusterCore.probeReady.
+  const online = new Map<string, boolean>();
+  for (const m of members) online.set(m.name, await core.probeReady(m, m.machine === d.machine));
   return syncResponse(members.map((m) => ({
     name: m.name,
     address: m.address,
@@ -33,7 +38,7 @@ export async function clusterGet<S>(core: MicroclusterCore<S>, d: CoreDaemon<S>)
     schema_internal_version: SCHEMA_INTERNAL,
     schema_external_version: core.app.schemaExternal,
     last_heartbeat: goTime(m.heartbeat),
-    status: m.machine === d.machine || core.reachable(m) ? 'ONLINE' : 'UNREACHABLE',
+    status: online.get(m.name) ? 'ONLINE' : 'UNREACHABLE',
     extensions: core.extensions(),
     secret: '',
   })));

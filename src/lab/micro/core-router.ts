@@ -92,7 +92,14 @@ export class CoreRouter<S> {
   /** Serve one request on daemon `d`: route, init gate, method, ?target= forwarding, handler. */
   private async route(d: CoreDaemon<S>, req: LabRequest): Promise<LabResponse> {
     if (req.path === '/') return syncResponse(['/1.0']);
-    const found = this.match(req.path);
+    // A daemon on microcluster from before the /cluster → /core rename (MicroCeph reef) knows no
+    // /core path, serves the old names instead, and lacks the endpoints its version lacks
+    // (core.ts legacyApi, lacks; canonical/microcluster ff48636c5719db4e8d6af10f1220c5c65ddcd83b).
+    const legacy = this.core.legacyApi(d.machine);
+    if (legacy && (req.path === '/core' || req.path.startsWith('/core/'))) return errorResponse(404, 'not found');
+    const path = legacy && req.path.startsWith('/cluster/') ? `/core/${req.path.slice('/cluster/'.length)}` : req.path;
+    if (legacy && this.core.lacks(d.machine, req.method.toUpperCase(), path)) return errorResponse(404, 'not found');
+    const found = this.match(path);
     if (!found) return errorResponse(404, 'not found');
     const { route } = found;
     const params: Record<string, string> = {};
@@ -140,6 +147,8 @@ export class CoreRouter<S> {
     const cluster = d.cluster;
     const member = cluster ? this.core.memberOf(cluster, d.machine) : undefined;
     if (!cluster || !member) throw statusError(503, DB_NOT_READY);
+    // The handler's own work (MicroCeph's ceph CLI runs for pools and configs) costs its time first.
+    await this.core.chargeAppRead(cluster, req.method.toUpperCase(), req.path);
     return h({ core: this.core, daemon: d, cluster, member, req, params });
   }
 }

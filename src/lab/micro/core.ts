@@ -11,6 +11,10 @@ import {
   DB_NOT_READY, type CoreCluster, type CoreDaemon, type CoreMember, type MemberRole, type MicroApp, type MicroOptions,
 } from './core-types.js';
 import { plainError } from './go.js';
+// The lab rules of the one app whose versions and read costs matter here (MicroCeph): looked up by
+// snap, so the core itself stays app-neutral. Type-only imports back, so no import cycle at runtime.
+import { cephReadCommands, cephRelease, cephVersionString, REEF_MISSING, runCephReads, type CephCosts } from './ceph-health.js';
+import type { CephClusterState } from './ceph-model.js';
 
 export { firstGlobalIPv4, machineIPs } from './core-identity.js';
 export {
@@ -18,6 +22,34 @@ export {
   type CoreCluster, type CoreDaemon, type CoreMember, type CoreToken, type DbStatus, type MemberRole, type MicroApp,
   type MicroOptions,
 } from './core-types.js';
+
+/**
+ * What the lab charges for reads a real daemon pays for, in lab milliseconds multiplied by
+ * `timeFactor` (default 0: nothing waits, tests stay fast; the counters count regardless).
+ *   - GET /core/1.0/cluster probes every member's GET /core/1.0/ready in turn, each a new TLS dial
+ *     with a 30 s timeout (canonical/microcluster internal/rest/resources/cluster.go clusterGet and
+ *     internal/rest/client/ready.go at e950e52e06d8801a422006ae5f5de4f8f471d787): `readyProbeMs` per
+ *     member that answers, `readyTimeoutMs` per one that does not;
+ *   - MicroCeph's reads that run the ceph CLI (see ceph-health.ts cephReadCommands): `ceph`.
+ */
+export interface LabCosts {
+  timeFactor: number;
+  readyProbeMs: number;
+  readyTimeoutMs: number;
+  ceph: CephCosts;
+}
+
+export const DEFAULT_LAB_COSTS: LabCosts = {
+  timeFactor: 0, readyProbeMs: 5, readyTimeoutMs: 30_000, ceph: { commandMs: 100, noQuorumMs: 300_000 },
+};
+
+/** How often the costly work ran, whatever the time factor. */
+export interface LabCostCounters {
+  /** GET /core/1.0/ready probes made by GET /core/1.0/cluster handlers. */
+  readyProbes: number;
+  /** ceph CLI processes run by MicroCeph's read handlers. */
+  cephCommands: number;
+}
 
 /** microcluster's own API extensions. */
 const INTERNAL_EXTENSIONS = ['internal:runtime_extension_v1', 'internal:rename_core_endpoints'] as const;
@@ -34,6 +66,9 @@ export class MicroclusterCore<S> {
   private readonly router: CoreRouter<S>;
   private nextClusterId = 1;
   private certCounter = 0;
+  /** Change freely (tests): e.g. `world.core.costs.timeFactor = 0.001`. */
+  readonly costs: LabCosts = { ...DEFAULT_LAB_COSTS, ceph: { ...DEFAULT_LAB_COSTS.ceph } };
+  readonly counters: LabCostCounters = { readyProbes: 0, cephCommands: 0 };
 
   constructor(ctx: LabContext, app: MicroApp<S>, options: MicroOptions = {}) {
     this.ctx = ctx;
@@ -196,8 +231,42 @@ export class MicroclusterCore<S> {
 
   // ---- /core/1.0 ------------------------------------------------------------------------------
 
-  version(machine: string): string {
+  /** The snap's version on the machine, as `snap list` shows it. */
+  snapVersion(machine: string): string {
     return this.ctx.spec(machine).snaps.find((s) => s.name === this.app.snap)?.version ?? '';
+  }
+
+  /** The version GET /core/1.0 reports: MicroCeph's own format (ceph-health.ts cephVersionString). */
+  version(machine: string): string {
+    const v = this.snapVersion(machine);
+    return this.app.snap === 'microceph' ? cephVersionString(v) : v;
+  }
+
+  /** Whether the daemon serves microcluster's pre-rename /cluster/1.0 API (MicroCeph reef). */
+  legacyApi(machine: string): boolean {
+    return this.app.snap === 'microceph' && cephRelease(this.snapVersion(machine)) === 'reef';
+  }
+
+  /** Whether the daemon's version lacks an app endpoint (reef has no GET /1.0/pools). */
+  lacks(machine: string, method: string, path: string): boolean {
+    return this.legacyApi(machine) && REEF_MISSING.some((e) => e.method === method && e.path === path);
+  }
+
+  /** The time an app read's own work costs (MicroCeph's ceph CLI runs); throws as they fail. */
+  async chargeAppRead(cluster: CoreCluster<S>, method: string, path: string): Promise<void> {
+    if (this.app.snap !== 'microceph') return;
+    const c = cluster as unknown as CoreCluster<CephClusterState>;
+    const commands = cephReadCommands(c.app, method, path);
+    if (commands.length === 0) return;
+    await runCephReads(c, this.ctx, commands, this.costs.ceph, this.costs.timeFactor, () => { this.counters.cephCommands++; });
+  }
+
+  /** GET /core/1.0/cluster's probe of one member: fast when it answers, the timeout when not. */
+  async probeReady(member: CoreMember, self: boolean): Promise<boolean> {
+    this.counters.readyProbes++;
+    const ok = self || this.reachable(member);
+    await this.ctx.sleep((ok ? this.costs.readyProbeMs : this.costs.readyTimeoutMs) * this.costs.timeFactor);
+    return ok;
   }
 
   extensions(): string[] {

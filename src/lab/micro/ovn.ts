@@ -77,6 +77,38 @@ export class MicroOvnWorld extends MicroWorld<OvnClusterState> {
     return this.centralAddresses(machine).map((ip) => `ssl:${joinHostPort(ip, 6641)}`).join(',');
   }
 
+  /**
+   * What LXD's OVN driver finds of MicroOVN on `machine` (src/lab/lxd/context.ts LxdOvnPeer):
+   * 'absent' without the snap (nothing connected to LXD's /run/openvswitch), 'no-env' before the
+   * daemon bootstraps or joins (ovn.env is written then), else ovn.env's OVN_NB_CONNECT.
+   */
+  microovnEnv(machine: string): 'absent' | 'no-env' | { nbConnect: string } {
+    if (!this.installed(machine)) return 'absent';
+    if (!this.initialized(machine)) return 'no-env';
+    return { nbConnect: this.northboundConnection(machine) };
+  }
+
+  /**
+   * Whether `ovn-nbctl --db <connection>` gets a write through: one of the connection's `ssl:`
+   * endpoints is port 6641 on a member that runs central, answers, and whose northbound raft
+   * cluster (the centrals of its MicroOVN cluster) has a majority up. MicroOVN's ovsdb-servers
+   * listen on SSL only; `tcp:` and `unix:` never answer (OVN runs only inside MicroOVN in the lab).
+   */
+  northboundReachable(_machine: string, connection: string): boolean {
+    for (const raw of connection.split(',')) {
+      const m = /^(ssl):(\[[^\]]+\]|[^:]+):(\d+)$/.exec(raw.trim());
+      if (!m || m[3] !== '6641') continue;
+      const host = m[2]!.replace(/^\[|\]$/g, '');
+      for (const c of this.core.clusters()) {
+        const centrals = c.members.filter((mm) => c.app.services.some((s) => s.member === mm.name && s.service === 'central'));
+        const up = centrals.filter((mm) => this.core.reachable(mm));
+        if (up.length * 2 <= centrals.length) continue;
+        if (up.some((mm) => hostOf(mm.address) === host)) return true;
+      }
+    }
+    return false;
+  }
+
   /** OVN_SB_CONNECT of ovn.env ("ssl:ip:6642,…"). */
   southboundConnection(machine?: string): string {
     return this.centralAddresses(machine).map((ip) => `ssl:${joinHostPort(ip, 6642)}`).join(',');

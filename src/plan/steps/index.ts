@@ -5,11 +5,13 @@
 //
 //   microceph/cluster@<initiator>            bootstrap MicroCeph (PublicNet, ClusterNet)
 //   microovn/cluster@<initiator>             bootstrap MicroOVN (ovn-encap-ip)
-//   lxd/server-config/bootstrap@<initiator>  core.https_address, cluster.https_address, user.microcloud
+//   lxd/server-config/bootstrap@<initiator>  core.https_address, cluster.https_address, user.microcloud,
+//                                            instances.migration.stateful (with instances_migration_stateful)
 //   lxd/cluster@<initiator>                  bootstrap LXD clustering
 //   microceph/member/<m>                     join; each service's joins run in file order
 //   microovn/member/<m>                      join
 //   lxd/member/<m>                           join, with member_config for existing pools/networks
+//   lxd/server-config/listen@<m>             core.https_address [::]:8443 on a joiner, after its join
 //   microceph/disk/<m>/<by-id name>          one OSD
 //   microceph/replication                    pools-op size min(#OSDs, 3)
 //   microceph/config/cluster_network         drift in the Ceph cluster network

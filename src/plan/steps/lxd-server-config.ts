@@ -1,12 +1,14 @@
 // `lxd/server-config/…`: PATCH /1.0. Member-local keys go to `target` (?target=), the rest are
-// cluster-wide. Addresses: `…/bootstrap@<initiator>` (listen addresses and the user.microcloud
-// marker, before clustering), `…/storage@<member>` (storage.images_volume/backups_volume) and
-// `…/<key>` for a global key (network.ovn.northbound_connection, each key of the file's lxd.config).
+// cluster-wide. Addresses: `…/bootstrap@<initiator>` (listen addresses, the user.microcloud marker
+// and instances.migration.stateful, before clustering), `…/listen@<member>` (a joiner's
+// core.https_address, after its join), `…/storage@<member>` (storage.images_volume/backups_volume)
+// and `…/<key>` for a global key (network.ovn.northbound_connection, each key of the file's lxd.config).
 import { configMatches } from '../../preseed/lxd-config.js';
 import { reachable } from '../../live/state.js';
 import type { StepSpec } from './spec.js';
 
 export const lxdBootstrapConfigAddress = (machine: string): string => `lxd/server-config/bootstrap@${machine}`;
+export const lxdListenConfigAddress = (machine: string): string => `lxd/server-config/listen@${machine}`;
 export const lxdStorageConfigAddress = (machine: string): string => `lxd/server-config/storage@${machine}`;
 export const lxdGlobalConfigAddress = (key: string): string => `lxd/server-config/${key}`;
 

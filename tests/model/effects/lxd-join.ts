@@ -41,7 +41,8 @@ export const lxdJoin: Effect<'lxd-join'> = (step, live) => {
   joiner.clustered = true;
   joiner.serverName = serverName;
   joiner.members = structuredClone(anchor.members);
-  joiner.config = { ...global, ...local, 'core.https_address': serverAddress, 'cluster.https_address': serverAddress };
+  // The join listens on the member's address unless core.https_address is already set (lxd/api_cluster.go clusterPutJoin).
+  joiner.config = { ...global, ...local, 'core.https_address': local['core.https_address'] || serverAddress, 'cluster.https_address': serverAddress };
   joiner.pools = anchor.pools.map((p) => ({
     ...structuredClone(p),
     member: p.status === 'Created' ? createdRow(live, step.machine, p.name, p.driver, mc('storage-pool', p.name)) : null,

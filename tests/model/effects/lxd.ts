@@ -36,7 +36,7 @@ export function createCephPools(live: LiveState, machine: string, names: string[
   const ceph = reachable(live, machine)?.microceph;
   if (!ceph?.initialized) return;
   changeCluster(live, 'microceph', machine, (view) => {
-    const size = defaultPoolSize(view.pools);
+    const size = defaultPoolSize(view);
     for (const name of names) if (!view.pools.some((p) => p.name === name)) view.pools.push({ name, size });
   });
 }

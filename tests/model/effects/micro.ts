@@ -1,7 +1,7 @@
 // The shared part of a microcluster daemon's effects: a cluster's member list, service placement
 // and (for MicroCeph) OSDs, pools and config are the same on every member, so an effect computes
 // them once from the anchor and hands every member its own copy.
-import type { CephPool, LiveState, MicroCephLive, MicroOvnLive } from '../../../src/live/state.js';
+import type { LiveState, MicroCephLive, MicroOvnLive } from '../../../src/live/state.js';
 import { clusterMates, machineAt } from './model.js';
 
 type Micro = 'microceph' | 'microovn';
@@ -36,7 +36,7 @@ export function placeOnJoin(services: { service: string; location: string }[], j
   }
 }
 
-/** The size pools LXD creates get: osd_pool_default_size, which pools-op sets together with .mgr's. */
-export function defaultPoolSize(pools: readonly CephPool[]): number {
-  return pools.find((p) => p.name === '.mgr')?.size ?? 3;
+/** The size pools LXD creates get: osd_pool_default_size, Ceph's 3 until pools-op sets it. */
+export function defaultPoolSize(view: { config: Record<string, string> }): number {
+  return Number(view.config['osd_pool_default_size'] ?? '3');
 }

@@ -1,0 +1,32 @@
+// gather (cluster-wide data read once per cluster) gives every machine the view the full per-machine readers give.
+import { gatherOver } from '../../src/site/gather.js';
+import { readHostFacts } from '../../src/services/host-facts.js';
+import { refineKinds } from '../../src/services/host-parse.js';
+import { readLxd } from '../../src/services/lxd.js';
+import { readMicroCeph } from '../../src/services/microceph.js';
+import { readMicroOvn } from '../../src/services/microovn.js';
+import type { Host } from '../../src/remote/index.js';
+import type { LiveState } from '../../src/live/state.js';
+import { desiredOf, planAndApply, preseed, startLab, type Lab } from '../apply/helpers.js';
+
+async function perMachine(hosts: Map<string, Host>): Promise<LiveState> {
+  const out: LiveState = { machines: {} };
+  for (const [k, host] of hosts) {
+    const [facts, lxd, microceph, microovn] = await Promise.all([readHostFacts(host), readLxd(host), readMicroCeph(host), readMicroOvn(host)]);
+    out.machines[k] = { reachable: true, host: lxd ? { ...facts, interfaces: refineKinds(facts.interfaces, lxd.interfaceTypes) } : facts, lxd: lxd?.lxd ?? null, microceph, microovn };
+  }
+  return out;
+}
+
+let lab: Lab;
+afterEach(async () => { await lab?.stop(); });
+
+for (const n of [1, 3]) {
+  test(`${n} machine(s): fresh and built, gather equals the per-machine readers`, async () => {
+    lab = await startLab({ nodes: n });
+    const keys = [...lab.hosts.keys()];
+    expect(await gatherOver(lab.hosts, keys)).toEqual(await perMachine(lab.hosts));
+    await planAndApply(lab, desiredOf(preseed({ nodes: Array.from({ length: n }, (_, i) => i + 1) })));
+    expect(await gatherOver(lab.hosts, keys)).toEqual(await perMachine(lab.hosts));
+  }, 60_000);
+}
