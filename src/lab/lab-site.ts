@@ -443,16 +443,8 @@ export class LabSite implements LabContext {
     }
     const injected = this.faults.matchHttp(machine, service, req);
     if (injected) {
-      if ('drop' in injected) {
-        event.injected = 'drop';
-        this.dropConnections(machine);
-        return 'drop';
-      }
-      if ('reset' in injected) {
-        // The bridge destroys the request's own channel when answered 'drop'.
-        event.injected = 'reset';
-        return 'drop';
-      }
+      // The bridge destroys the request's own channel when answered 'drop': that is a reset.
+      if (this.lostTransport(injected, event, machine)) return 'drop';
       if ('status' in injected) {
         event.injected = 'error';
         event.status = injected.status;
@@ -498,6 +490,20 @@ export class LabSite implements LabContext {
     return typeof world?.cephHealth === 'function' ? world.cephHealth(machine) : null;
   }
 
+  /** An injected lost connection (every connection of the machine) or reset (this channel only), recorded on the event. */
+  private lostTransport(injected: object, event: { injected?: string }, machine: string): 'drop' | 'reset' | null {
+    if ('drop' in injected) {
+      event.injected = 'drop';
+      this.dropConnections(machine);
+      return 'drop';
+    }
+    if ('reset' in injected) {
+      event.injected = 'reset';
+      return 'reset';
+    }
+    return null;
+  }
+
   private async runExec(m: Machine, user: string, command: string): Promise<CommandResult | 'drop' | 'reset'> {
     const machine = m.spec.hostname;
     const latency = this.latencyOf(m);
@@ -509,15 +515,8 @@ export class LabSite implements LabContext {
     const line = parsed.ok ? effectiveArgv(parsed.argv).join(' ') : command;
     const injected = this.faults.matchExec(machine, line);
     if (injected) {
-      if ('drop' in injected) {
-        event.injected = 'drop';
-        this.dropConnections(machine);
-        return 'drop';
-      }
-      if ('reset' in injected) {
-        event.injected = 'reset';
-        return 'reset';
-      }
+      const lost = this.lostTransport(injected, event, machine);
+      if (lost) return lost;
       if ('exitCode' in injected) {
         event.injected = 'error';
         event.exitCode = injected.exitCode;

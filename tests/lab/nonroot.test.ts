@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { startLab, type PlanLab } from '../plan-lab/lab.js';
 
 const MICROCEPH = '/var/snap/microceph/common/state/control.socket';
+const MICROOVN = '/var/snap/microovn/common/state/control.socket';
 
 let lab: PlanLab | undefined;
 afterEach(async () => {
@@ -60,6 +61,25 @@ test('the relay keeps one kept-alive connection per socket: sequential requests 
     for (let k = 0; k < 5; k++) expect((await h.request('microceph', 'GET', '/core/1.0')).httpStatus).toBe(200);
     expect(l.site.commands().filter((c) => c.argv?.includes('nc'))).toHaveLength(1);
     expect(l.site.requests({ service: 'microceph' })).toHaveLength(5);
+  } finally {
+    await h.close();
+  }
+});
+
+test('parallel requests to a relayed daemon queue on its one connection: one relay per daemon, never a wait for a session slot', async () => {
+  const l = await nonRootLab(defaultMachineSpecs(1));
+  const e = l.site.endpoint('node1');
+  // A budget whose relay share (2) is smaller than what several connections per daemon would take.
+  const h = await connect({ name: 'node1', host: e.host, port: e.port, user: 'ubuntu', hostKey: e.hostKeyFingerprint, identityFile: `${l.dir}/id_ed25519` },
+    { agent: false, retry: false, maxSessions: 4 });
+  try {
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, k) =>
+      h.request(k % 2 ? 'microovn' : 'microceph', 'GET', '/core/1.0')));
+    expect(answers.map((a) => a.httpStatus)).toEqual(Array(12).fill(200));
+    const relays = l.site.commands().filter((c) => c.argv?.includes('nc')).map((c) => c.argv!.at(-1));
+    // One relay per daemon: none of the 12 could have waited for another connection's keep-alive
+    // (a minute) to free a session slot.
+    expect(relays.sort()).toEqual([MICROCEPH, MICROOVN].sort());
   } finally {
     await h.close();
   }

