@@ -1,17 +1,18 @@
-// `microcloud apply FILE | PLANFILE`: plan (or read the saved plan and check it still holds), show
-// it, confirm on a terminal, apply it through applyPlan (src/apply/apply-plan.ts), and report.
+// `microcloud apply FILE | PLANFILE`: read the site; when there is work, take the site lock and read
+// it again, so the plan shown, confirmed and applied (a saved plan only if it is exactly that plan)
+// is the one read under the lock; apply it through applyPlan (src/apply/apply-plan.ts) and report.
+// Every path ends with one result (ApplyResult; with --json, one line of it).
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import parseDuration from 'parse-duration';
 import { applyPlan } from '../apply/apply-plan.js';
 import {
-  describeHolder, forceUnlock, jsonProgress, plainProgress, reportLines, terminalProgress, type ProgressSink,
+  describeHolder, forceUnlock, jsonProgress, LockHeldError, LxdConfigLock, plainProgress, reportLines, systemClock, terminalProgress,
+  type ApplyReport, type ProgressSink,
 } from '../apply/index.js';
-import { LockHeldError, LxdConfigLock, systemClock, type ApplyReport } from '../apply/index.js';
 import { hasErrorFindings, renderPlanText, summarize, type Plan, type PlanFinding } from '../plan/index.js';
 import { savedStepsDiffer, unreadableSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
 import { namedSecrets, secretsOf } from '../preseed/desired.js';
-import type { Diagnostic } from '../preseed/diagnostics.js';
 import type { Host } from '../remote/index.js';
 import type { LoadedSite, PlannedSite } from '../site/pipeline.js';
 import { readSavedPlan } from '../site/plan-file.js';
