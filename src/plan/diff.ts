@@ -18,7 +18,7 @@ import type { Site } from './topology.js';
 export interface PlanOptions {
   /** Digest of the preseed file the plan is made from (the caller hashes the bytes it read). */
   preseedDigest: string;
-  /** The value of LXD's `user.microcloud` marker on a cluster this tool bootstraps. */
+  /** The value of the `user.microcloud-apply.version` marker on a cluster this tool bootstraps. */
   marker?: string;
 }
 

@@ -1,7 +1,7 @@
 // LXD clustering: the initiator's listen addresses and marker, the bootstrap, the joins (with the
 // member_config of every pool and network that already exists) and, for LXD releases that cannot
 // find MicroOVN by themselves, the northbound connection.
-import { NORTHBOUND_KEY } from '../preseed/lxd-config.js';
+import { NORTHBOUND_KEY, OWNER_KEY } from '../preseed/lxd-config.js';
 import { actionFor, configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
 import { reachable, type LxdLive } from '../live/state.js';
@@ -34,7 +34,7 @@ export function planLxdBootstrap(site: Site, g: PlanGraph, marker: string): void
   const name = site.initiator;
   const lxd = reachable(site.live, name)?.lxd;
   if (site.mode !== 'bootstrap' || !lxd || lxd.clustered) return;
-  const config: Record<string, string> = { 'core.https_address': `[::]:${LXD_PORT}`, 'cluster.https_address': hostPort(ip(site, name), LXD_PORT), 'user.microcloud': marker };
+  const config: Record<string, string> = { 'core.https_address': `[::]:${LXD_PORT}`, 'cluster.https_address': hostPort(ip(site, name), LXD_PORT), [OWNER_KEY]: marker };
   // MicroCloud's LXD Bootstrap also turns on stateful migration where LXD has the extension
   // (canonical/microcloud service/lxd.go `Bootstrap`, f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741;
   // Debian's 5.0.2 has neither the extension nor the key). A value in the file's lxd.config wins.
@@ -44,7 +44,7 @@ export function planLxdBootstrap(site: Site, g: PlanGraph, marker: string): void
   g.add({
     address: lxdBootstrapConfigAddress(name), kind: 'lxd-server-config', service: 'lxd', machine: name,
     action, changes: action === 'update' ? configChanges(lxd.config, config) : [],
-    reason: `listen on ${config['cluster.https_address']}${stateful ? ', allow stateful migration' : ''} and mark LXD as MicroCloud's`,
+    reason: `listen on ${config['cluster.https_address']}${stateful ? ', allow stateful migration' : ''} and record microcloud-apply as its owner`,
     inputs: { target: name, config },
   }, []);
   g.add({

@@ -15,7 +15,16 @@ export const LXD_MEMBER_KEYS: readonly string[] = [
 /** Where LXD finds OVN's northbound databases: MicroOVN's centrals, unless the file says otherwise. */
 export const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
 
-/** Keys the tool derives from the rest of the file or uses for its own state. */
+/**
+ * The tool's mark on an LXD it bootstrapped: its version, under its own prefix. Not MicroCloud's
+ * `user.microcloud`: the MicroCloud daemon writes that to its own version (canonical/microcloud
+ * service/lxd.go Bootstrap and cmd/microcloudd/main.go OnStart, f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741),
+ * and MicroCloud's own commands judge a site by MicroCloud's cluster, which this tool does not form,
+ * so writing it would claim an ownership that `microcloud status` and `microcloud add` cannot see.
+ */
+export const OWNER_KEY = 'user.microcloud-apply.version';
+
+/** Keys the tool derives from the rest of the file, uses for its own state, or leaves to MicroCloud. */
 const MANAGED_KEYS: readonly string[] = ['core.https_address', 'cluster.https_address', 'user.microcloud'];
 const MANAGED_PREFIX = 'user.microcloud-apply.';
 
@@ -35,7 +44,7 @@ export function refusedKey(key: string): { message: string; hint: string } | nul
   if (MANAGED_KEYS.includes(key) || key.startsWith(MANAGED_PREFIX)) {
     return {
       message: `${key} is set by microcloud-apply itself`,
-      hint: 'remove it: the listen addresses come from each system\'s `address`, and user.microcloud and user.microcloud-apply.* record the tool\'s own state',
+      hint: 'remove it: the listen addresses come from each system\'s `address`, user.microcloud is MicroCloud\'s own, and user.microcloud-apply.* record the tool\'s own state',
     };
   }
   if (LXD_MEMBER_KEYS.includes(key)) {

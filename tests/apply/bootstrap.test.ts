@@ -19,7 +19,8 @@ function expectBuilt(l: Lab, n: number): void {
   const names = range(n).map(name).sort();
   expect(Object.values(s.lxd.clustered).every(Boolean)).toBe(true);
   expect(s.lxd.members).toEqual(names);
-  expect(s.lxd.config['user.microcloud']).toBe('microcloud-apply');
+  expect(s.lxd.config['user.microcloud-apply.version']).toBe('microcloud-apply');
+  expect(s.lxd.config).not.toHaveProperty(['user.microcloud']);
   expect(s.lxd.config[LOCK_CONFIG_KEY]).toBeUndefined();
   for (const m of names) {
     expect(s.lxd.local[m]).toMatchObject({ 'cluster.https_address': expect.stringMatching(/:8443$/), 'storage.images_volume': 'local/images', 'storage.backups_volume': 'local/backups' });

@@ -112,9 +112,11 @@ describe('--json and --out', () => {
     expect(doc.steps.map((s: { address: string }) => s.address).sort()).toEqual(bootstrapAddresses());
     expect(doc.steps[0]).toEqual(expect.objectContaining({ address: expect.any(String), kind: expect.any(String), machine: expect.any(String), dependsOn: expect.any(Array), inputs: expect.any(Object) }));
     expect(doc.disks.disks).toHaveLength(9);
-    // The LXD bootstrap marks the cluster with the tool's version.
+    // The LXD bootstrap marks the cluster with the tool's version, under the tool's own key: not
+    // MicroCloud's user.microcloud, which only MicroCloud's daemon writes.
     const boot = doc.steps.find((s: { address: string }) => s.address === 'lxd/server-config/bootstrap@node1');
-    expect(boot.inputs.config['user.microcloud']).toBe(doc.tool.version);
+    expect(boot.inputs.config['user.microcloud-apply.version']).toBe(doc.tool.version);
+    expect(boot.inputs.config).not.toHaveProperty(['user.microcloud']);
     expect(r.stdout).not.toContain(PASSPHRASE);
     expect(r.stderr).not.toContain(PASSPHRASE);
     // The file itself has the passphrase: it is the thing that must not leak.

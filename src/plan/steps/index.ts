@@ -5,7 +5,7 @@
 //
 //   microceph/cluster@<initiator>            bootstrap MicroCeph (PublicNet, ClusterNet)
 //   microovn/cluster@<initiator>             bootstrap MicroOVN (ovn-encap-ip)
-//   lxd/server-config/bootstrap@<initiator>  core.https_address, cluster.https_address, user.microcloud,
+//   lxd/server-config/bootstrap@<initiator>  core.https_address, cluster.https_address, user.microcloud-apply.version,
 //                                            instances.migration.stateful (with instances_migration_stateful)
 //   lxd/cluster@<initiator>                  bootstrap LXD clustering
 //   microceph/member/<m>                     join; each service's joins run in file order

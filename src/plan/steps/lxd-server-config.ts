@@ -1,5 +1,5 @@
 // `lxd/server-config/…`: PATCH /1.0. Member-local keys go to `target` (?target=), the rest are
-// cluster-wide. Addresses: `…/bootstrap@<initiator>` (listen addresses, the user.microcloud marker
+// cluster-wide. Addresses: `…/bootstrap@<initiator>` (listen addresses, the user.microcloud-apply.version marker
 // and instances.migration.stateful, before clustering), `…/listen@<member>` (a joiner's
 // core.https_address, after its join), `…/storage@<member>` (storage.images_volume/backups_volume)
 // and `…/<key>` for a global key (network.ovn.northbound_connection, each key of the file's lxd.config).
