@@ -3,7 +3,7 @@
 // and JSON lines (pipelines). The executor emits; the CLI picks the renderer. Events arrive already
 // redacted (executor.ts), so renderers print them as they are.
 
-import { jsonVisible, visible } from '../preseed/text.js';
+import { jsonText, visible } from '../preseed/text.js';
 
 export type ProgressEvent =
   | { type: 'run-started'; steps: number }
@@ -51,7 +51,7 @@ export function plainLine(e: ProgressEvent): string | null {
 
 /** JSON lines, each with a version so consumers can rely on the shape. */
 export function jsonProgress(out: NodeJS.WritableStream, now: () => number = Date.now): ProgressSink {
-  return { emit: (e) => out.write(`${jsonVisible(JSON.stringify({ v: 1, time: new Date(now()).toISOString(), ...e }))}\n`) };
+  return { emit: (e) => out.write(jsonText({ v: 1, time: new Date(now()).toISOString(), ...e })) };
 }
 
 /**

@@ -19,7 +19,7 @@ import { readSavedPlan } from '../site/plan-file.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
 import { loadSiteFor, planSiteFor } from './load-site.js';
 import { diagnosticsJson } from './validate.js';
-import { jsonVisible, visible } from '../preseed/text.js';
+import { jsonText, visible } from '../preseed/text.js';
 
 export interface ApplyCommandOptions {
   autoApprove: boolean;
@@ -98,7 +98,7 @@ export async function applyCommand(ctx: CommandContext, file: string, opts: Appl
   } catch (err) {
     result = fail((err as Error).message);
   }
-  if (opts.json) io.stdout.write(`${jsonVisible(JSON.stringify(result))}\n`);
+  if (opts.json) io.stdout.write(jsonText(result));
   return result.ok ? EXIT.OK : EXIT.ERROR;
 }
 
@@ -112,7 +112,7 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
     const unreadable = unreadableSavedPlan(saved);
     if (unreadable) return fail(`cannot apply ${file}: ${unreadable}. Run plan again with this build.`);
   }
-  const loaded = await loadSiteFor(ctx, saved ? saved.preseedFile : file, { json: opts.json, print: !opts.json });
+  const loaded = await loadSiteFor(ctx, saved ? saved.preseedFile : file, { json: opts.json });
   if (!loaded.site) return fail(`${saved ? saved.preseedFile : file} is invalid; nothing was applied`, { diagnostics: diagnosticsJson(loaded.diagnostics) });
   const site = loaded.site;
   if (saved && saved.preseedDigest !== site.digest) {
@@ -150,8 +150,10 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
       return fail(err instanceof LockHeldError ? err.message : `could not take the site lock: ${(err as Error).message}`);
     }
     const plan = await planned.replan();
-    const again = refuseOnFindings(plan) ?? savedPlanRefusal(file, saved, plan);
-    if (again) return fail(again, refuseOnFindings(plan) ? { findings: plan.findings } : {});
+    const errorsNow = refuseOnFindings(plan);
+    if (errorsNow) return fail(errorsNow, { findings: plan.findings });
+    const movedSince = savedPlanRefusal(file, saved, plan);
+    if (movedSince) return fail(movedSince);
     if (plan.steps.length === 0) return noChanges(opts, plan, say);
     if (!opts.json) io.stdout.write(renderPlanText(plan));
     if (!opts.autoApprove) {
@@ -185,9 +187,11 @@ function savedPlanRefusal(file: string, saved: SavedPlan | null, plan: Plan): st
   return `the saved plan ${file} is not the plan this file and site produce (it was edited, or made by another build): ${differs.join('; ')}. Nothing was applied; run plan again.`;
 }
 
+/** The plan's error findings, as one line. */
+const errorMessages = (plan: Plan): string => plan.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ');
+
 function refuseOnFindings(plan: Plan): string | null {
-  const errors = plan.findings.filter((f) => f.severity === 'error');
-  return errors.length === 0 ? null : `the plan has errors, so nothing was applied: ${errors.map((f) => f.message).join('; ')}`;
+  return hasErrorFindings(plan.findings) ? `the plan has errors, so nothing was applied: ${errorMessages(plan)}` : null;
 }
 
 function noChanges(opts: ApplyCommandOptions, plan: Plan, say: Say): ApplyResult {
@@ -209,7 +213,7 @@ async function runSteps(ctx: CommandContext, site: LoadedSite, planned: PlannedS
       replan: async () => {
         const next = await planned.replan();
         // A plan with errors has no steps; that must not read as "converged".
-        if (hasErrorFindings(next.findings)) throw new Error(`the final check failed: ${next.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ')}`);
+        if (hasErrorFindings(next.findings)) throw new Error(`the final check failed: ${errorMessages(next)}`);
         return next.steps;
       },
       secrets: secretsOf(site.desired).map((x) => x.reveal()),

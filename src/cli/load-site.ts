@@ -9,21 +9,17 @@ import { printDiagnostics } from './validate.js';
 
 /**
  * The valid site (null when the file is invalid) and every diagnostic, paths as the user typed them.
- * With `print`, errors are printed as `validate` prints them; warnings always go to stderr.
+ * An invalid file in text mode is reported as `validate` reports it, on stdout; otherwise each
+ * diagnostic is a line on stderr, so stdout stays the command's result (with --json, the command's
+ * own document carries the diagnostics).
  */
-export async function loadSiteFor(ctx: CommandContext, file: string, opts: { json: boolean; print: boolean }): Promise<{ site: LoadedSite | null; diagnostics: Diagnostic[] }> {
+export async function loadSiteFor(ctx: CommandContext, file: string, opts: { json: boolean }): Promise<{ site: LoadedSite | null; diagnostics: Diagnostic[] }> {
   const { io } = ctx;
   const { site, diagnostics } = await loadSite(resolve(io.cwd, file), io.env['HOME'] || undefined);
-  // Paths in messages stay as the user typed them.
   const shown = diagnostics.map((d) => ({ ...d, file }));
   for (const secret of site ? secretsOf(site.desired) : []) ctx.secrets.add(secret.reveal());
-  if (!site) {
-    if (opts.print) printDiagnostics(io.stdout, file, shown, opts.json);
-    else for (const d of shown) io.stderr.write(`${renderDiagnostic(d)}\n`);
-    return { site: null, diagnostics: shown };
-  }
-  // Warnings only (errors stopped us above); stdout stays the command's result.
-  for (const d of shown) io.stderr.write(`${renderDiagnostic(d)}\n`);
+  if (!site && !opts.json) printDiagnostics(io.stdout, file, shown, false);
+  else for (const d of shown) io.stderr.write(`${renderDiagnostic(d)}\n`);
   return { site, diagnostics: shown };
 }
 

@@ -11,7 +11,7 @@ import { secretsOf } from '../preseed/desired.js';
 import { EXIT, UsageError, type CommandContext } from './io.js';
 import { loadSiteFor, planSiteFor } from './load-site.js';
 import { diagnosticsJson } from './validate.js';
-import { jsonVisible, visible } from '../preseed/text.js';
+import { jsonText, visible } from '../preseed/text.js';
 
 export interface PlanCommandOptions {
   json: boolean;
@@ -41,10 +41,10 @@ export async function planCommand(ctx: CommandContext, file: string, opts: PlanC
   if (opts.out !== undefined && samePath(resolve(io.cwd, opts.out), resolve(io.cwd, file))) {
     throw new UsageError(`--out ${opts.out} is the preseed being planned; the plan would overwrite it. Give the plan its own file, such as site.plan`, 'plan');
   }
-  const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json, print: !opts.json });
+  const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json });
   if (!site) {
     // The plan document's own shape (schemas/plan-document.schema.json), with the diagnostics inside.
-    if (opts.json) io.stdout.write(`${jsonVisible(JSON.stringify({ kind: PLAN_DOCUMENT_KIND, format_version: PLAN_FORMAT_VERSION, error: `${file} is invalid`, diagnostics: diagnosticsJson(diagnostics) }, null, 2))}\n`);
+    if (opts.json) io.stdout.write(jsonText({ kind: PLAN_DOCUMENT_KIND, format_version: PLAN_FORMAT_VERSION, error: `${file} is invalid`, diagnostics: diagnosticsJson(diagnostics) }, 2));
     return EXIT.ERROR;
   }
   const planned = await planSiteFor(ctx, site, opts);

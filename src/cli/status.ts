@@ -8,7 +8,7 @@ import type { Host } from '../remote/index.js';
 import { EXIT, type CommandContext } from './io.js';
 import { loadSiteFor, planSiteFor } from './load-site.js';
 import { diagnosticsJson } from './validate.js';
-import { jsonVisible, visible } from '../preseed/text.js';
+import { jsonText, visible } from '../preseed/text.js';
 
 async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
   try {
@@ -22,13 +22,13 @@ async function readCephHealth(host: Host): Promise<CephHealthReport | string> {
 
 export async function statusCommand(ctx: CommandContext, file: string, opts: { json: boolean; parallelism: number | undefined; trustOnFirstUse: boolean }): Promise<number> {
   const { io } = ctx;
-  const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json, print: !opts.json });
+  const { site, diagnostics } = await loadSiteFor(ctx, file, { json: opts.json });
   if (!site) {
     if (opts.json) {
-      io.stdout.write(`${jsonVisible(JSON.stringify({
+      io.stdout.write(jsonText({
         format_version: 1, in_sync: false, differences: [], errors: [{ machine: null, message: `${file} is invalid` }],
         healthy: false, services: [], diagnostics: diagnosticsJson(diagnostics),
-      }, null, 2))}\n`);
+      }, 2));
     }
     return EXIT.ERROR;
   }
@@ -44,14 +44,14 @@ export async function statusCommand(ctx: CommandContext, file: string, opts: { j
     const inSync = !hasErrorFindings(plan.findings) && plan.steps.length === 0;
     const healthy = health.length > 0 && health.every((h) => h.healthy);
     if (opts.json) {
-      io.stdout.write(`${jsonVisible(JSON.stringify({
+      io.stdout.write(jsonText({
         format_version: 1,
         in_sync: inSync,
         differences: plan.steps.map((s) => ({ address: s.address, action: s.action, reason: s.reason })),
         errors: errors.map((f) => ({ machine: f.machine, message: f.message })),
         healthy,
         services: health,
-      }, null, 2))}\n`);
+      }, 2));
     } else {
       const out: string[] = [];
       if (errors.length > 0) for (const f of errors) out.push(`error: ${f.message}`);

@@ -4,6 +4,7 @@ import { secretsOf } from '../preseed/desired.js';
 import { hasErrors, renderDiagnostic, type Diagnostic } from '../preseed/diagnostics.js';
 import { readPreseedFile } from '../site/preseed-file.js';
 import { EXIT, type CommandContext } from './io.js';
+import { jsonText } from '../preseed/text.js';
 
 /**
  * Diagnostics as `validate` prints them, for every command that reads a preseed: the documented
@@ -19,7 +20,7 @@ export function printDiagnostics(out: NodeJS.WritableStream, file: string, diagn
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   if (json) {
-    out.write(`${JSON.stringify(diagnosticsJson(diagnostics), null, 2)}\n`);
+    out.write(jsonText(diagnosticsJson(diagnostics), 2));
   } else {
     for (const d of diagnostics) out.write(`${renderDiagnostic(d)}\n`);
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;

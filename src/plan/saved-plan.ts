@@ -6,7 +6,7 @@ import type { Secret } from '../secrets.js';
 import { canonicalJson } from './fingerprint.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan.js';
 import { assertNoSecrets, PLAN_DOCUMENT_KIND, planDocument, type PlanDocument } from './render.js';
-import { jsonVisible } from '../preseed/text.js';
+import { jsonText } from '../preseed/text.js';
 
 export interface SavedPlanMeta {
   /** The tool's version (package.json). */
@@ -27,7 +27,7 @@ export function savedPlan(plan: Plan, meta: SavedPlanMeta): SavedPlan {
 /** JSON text of the document, after proving it reveals none of `secrets` and holds nothing secret-like. */
 export function renderSavedPlan(doc: SavedPlan, secrets: readonly Secret[]): string {
   assertNoSecrets(doc, secrets);
-  return `${jsonVisible(JSON.stringify(doc, null, 2))}\n`;
+  return jsonText(doc, 2);
 }
 
 /** Why a plan file cannot be read by this build at all (another kind of file, another format), or null. */

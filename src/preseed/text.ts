@@ -104,6 +104,11 @@ export function jsonVisible(json: string): string {
   return json.replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
 
+/** A value as one JSON document (pretty with `space`) and a newline, through jsonVisible: every --json output. */
+export function jsonText(value: unknown, space?: number): string {
+  return `${jsonVisible(JSON.stringify(value, null, space))}\n`;
+}
+
 /** IFNAMSIZ is 16: the name and its terminating NUL. */
 export const MAX_INTERFACE_NAME_BYTES = 15;
 

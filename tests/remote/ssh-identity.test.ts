@@ -10,6 +10,7 @@ import { connect, type Host } from '../../src/remote/host.js';
 import { AuthFailed } from '../../src/remote/errors.js';
 import type { ConnectOptions, SshTarget } from '../../src/remote/types.js';
 import { keygen, useSshd } from '../helpers/sshd.js';
+import { refusal } from '../helpers/refusal.js';
 
 const run = promisify(execFile);
 const sshd = useSshd();
@@ -48,15 +49,6 @@ async function encryptedKey(name: string, sock: string | null, format: 'openssh'
 function target(identityFile: string): SshTarget {
   const s = sshd();
   return { name: 'node1', host: s.host, port: s.port, user: s.user, identityFile, hostKey: s.hostKey.fingerprint };
-}
-
-async function refusal(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a refusal');
 }
 
 function accepted(): string[] {

@@ -11,6 +11,7 @@ import { parseKnownHosts } from '../../src/remote/host-keys.js';
 import type { ConnectOptions, SshTarget } from '../../src/remote/types.js';
 import { keygen, useSshd } from '../helpers/sshd.js';
 import { promisify } from 'node:util';
+import { refusal } from '../helpers/refusal.js';
 
 // ssh-keygen -F exits non-zero when it finds no entry, so each call below asserts OpenSSH reads our line.
 const run = promisify(execFile);
@@ -34,15 +35,6 @@ async function open(t: SshTarget, o: ConnectOptions = opts): Promise<Host> {
   const h = await connect(t, o);
   hosts.push(h);
   return h;
-}
-
-async function refusal(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('host key verification', () => {
