@@ -1,9 +1,11 @@
-// LiveState: what gather reads from each machine, as facts about the site rather than REST shapes.
-// Every machine is described from its own point of view, so cluster-wide facts (members, pools,
-// the default profile…) appear in every member's view; gather reads them once per cluster, from one
-// member, and every member's view shares that answer (src/site/gather.ts). The planner reads them
-// from the machine that anchors the cluster. Gather fills it; the planner, preflight and the test model (tests/model/effects) only
-// read it. Keep it JSON: it is hashed into the plan's live-state fingerprint.
+// LiveState: what gather reads, as facts about the site rather than REST shapes, stored once each:
+// what a machine itself answers (its host, LXD's server and disks, its own rows, whether a daemon is
+// initialized) per machine, and what a cluster holds (members, pools, networks, the default profile,
+// volumes, OSDs, services, Ceph's config) per cluster, from one member (src/site/gather.ts). So it
+// grows with the site, not with its square. The planner reads a machine through `reachable`
+// (src/live/view.ts), which joins the two into that machine's point of view. Gather and apply's
+// narrow reads fill it; the planner, preflight and the test model only read it. Keep it JSON: it is
+// hashed into the plan's live-state fingerprint.
 import type { ResourcesDisk } from '../preseed/disk-filter.js';
 
 export { LXD_MEMBER_KEYS } from '../preseed/lxd-config.js';
@@ -14,9 +16,18 @@ export interface LiveState {
    * is here too, keyed by `initiatorKey(desired)`.
    */
   machines: Record<string, MachineLive>;
+  /** What each cluster holds, once per cluster; a machine's daemon names its cluster's key. */
+  clusters: LiveClusters;
 }
 
-export type MachineLive = ReachableMachine | UnreachableMachine;
+/** Keyed by the first machine (in the file's order) that is a member; a standalone LXD is a cluster of one. */
+export interface LiveClusters {
+  lxd: Record<string, LxdCluster>;
+  microceph: Record<string, MicroCephCluster>;
+  microovn: Record<string, MicroOvnCluster>;
+}
+
+export type MachineLive = MachineRecord | UnreachableMachine;
 
 /** A machine gather could not read; planning stops on it and the reason is shown as is. */
 export interface UnreachableMachine {
@@ -24,13 +35,14 @@ export interface UnreachableMachine {
   reason: string;
 }
 
-export interface ReachableMachine {
+/** What a machine itself holds; its clusters' data is in `LiveState.clusters`. */
+export interface MachineRecord {
   reachable: true;
   host: HostFacts;
   /** null: not installed (no snap, no daemon socket). */
-  lxd: LxdLive | null;
-  microceph: MicroCephLive | null;
-  microovn: MicroOvnLive | null;
+  lxd: LxdMachine | null;
+  microceph: MicroMachine | null;
+  microovn: MicroMachine | null;
 }
 
 export interface HostFacts {
@@ -54,7 +66,8 @@ export interface InstalledSnap {
   version: string;
 }
 
-export interface LxdLive {
+/** LXD as this machine answers it (GET /1.0, its disks, its rows of the cluster's objects). */
+export interface LxdMachine {
   /** `environment.server_version`: the string MicroCloud compares across machines. */
   version: string;
   apiExtensions: string[];
@@ -63,16 +76,32 @@ export interface LxdLive {
   clustered: boolean;
   /** The member name when clustered, else the hostname. */
   serverName: string;
+  /** `GET /1.0/resources` storage.disks of this machine, in LXD's order (filters take the first match). */
+  disks: ResourcesDisk[];
+  /** Its key in `LiveState.clusters.lxd`. */
+  cluster: string;
+  /** This machine's own row of each pool and network it is on, by name. */
+  rows: { pools: Record<string, LxdMemberRow>; networks: Record<string, LxdMemberRow> };
+}
+
+/** What an LXD cluster's database holds (member rows aside). */
+export interface LxdCluster {
   /** Empty while standalone. */
   members: LxdMember[];
-  pools: LxdPool[];
+  pools: LxdClusterObject<LxdPool>[];
   /** Managed networks only: host interfaces are in `host.interfaces`. */
-  networks: LxdNetwork[];
+  networks: LxdClusterObject<LxdNetwork>[];
   defaultProfile: LxdProfile;
   /** Custom volumes of every pool, each with the member it lives on. */
   volumes: LxdVolume[];
-  /** `GET /1.0/resources` storage.disks of this machine, in LXD's order (filters take the first match). */
-  disks: ResourcesDisk[];
+}
+
+export type LxdClusterObject<T extends { member: LxdMemberRow | null }> = Omit<T, 'member'>;
+
+/** LXD as the planner sees it from one machine: its own facts with its cluster's (see `reachable`). */
+export interface LxdLive extends Omit<LxdMachine, 'cluster' | 'rows'>, Omit<LxdCluster, 'pools' | 'networks'> {
+  pools: LxdPool[];
+  networks: LxdNetwork[];
 }
 
 export interface LxdMember {
@@ -142,11 +171,20 @@ export interface ServicePlacement {
   location: string;
 }
 
-export interface MicroCephLive {
-  /** The daemon's version string (`GET /core/1.0`). */
+/** A microcluster daemon as this machine answers it (GET /core/1.0). */
+export interface MicroMachine {
+  /** The daemon's version string. */
   version: string;
   /** False while the daemon answers "Database is not yet initialized". */
   initialized: boolean;
+  /** Its key in `LiveState.clusters.<service>`; null while not initialized. */
+  cluster: string | null;
+  /** Present when the daemon serves microcluster's pre-2024 /cluster/1.0 API (MicroCeph reef): it
+   *  answered 404 on /core/1.0, so nothing else is known; `version` is empty (see host.snaps). */
+  legacyApi?: true;
+}
+
+export interface MicroCephCluster {
   members: MicroMember[];
   /** Every OSD of the cluster; MicroCeph records the `/dev/disk/by-id/…` path. */
   disks: CephOsd[];
@@ -160,9 +198,6 @@ export interface MicroCephLive {
    * the fingerprint: it follows the members' status.
    */
   quorum?: false;
-  /** Present when the daemon serves microcluster's pre-2024 /cluster/1.0 API (MicroCeph reef): it
-   *  answered 404 on /core/1.0, so nothing else is known; `version` is empty (see host.snaps). */
-  legacyApi?: true;
 }
 
 export interface CephOsd {
@@ -176,20 +211,26 @@ export interface CephPool {
   size: number;
 }
 
-export interface MicroOvnLive {
-  version: string;
-  initialized: boolean;
+export interface MicroOvnCluster {
   members: MicroMember[];
   services: ServicePlacement[];
-  /** As MicroCephLive.legacyApi. */
-  legacyApi?: true;
+}
+
+/** The planner's view of a microcluster daemon on one machine: its own state and its cluster's. */
+export type MicroCephLive = Omit<MicroMachine, 'cluster'> & MicroCephCluster;
+export type MicroOvnLive = Omit<MicroMachine, 'cluster'> & MicroOvnCluster;
+
+/** One machine as the planner sees it: what `reachable` composes from a record and its clusters. */
+export interface ReachableMachine {
+  reachable: true;
+  host: HostFacts;
+  lxd: LxdLive | null;
+  microceph: MicroCephLive | null;
+  microovn: MicroOvnLive | null;
 }
 
 export type ServiceName = 'lxd' | 'microceph' | 'microovn';
 
 export const SERVICE_LABEL: Record<ServiceName, string> = { lxd: 'LXD', microceph: 'MicroCeph', microovn: 'MicroOVN' };
 
-export function reachable(live: LiveState, name: string): ReachableMachine | undefined {
-  const m = live.machines[name];
-  return m?.reachable ? m : undefined;
-}
+export { reachable, recordOf, lxdClusterOf, microClusterOf, liveFromViews, splitLxd, splitMicro } from './view.js';

@@ -1,7 +1,7 @@
 // A stable hash of what the plan was made from. Key order and the members' momentary status
 // (heartbeats flap without the site changing) do not count; everything else the planner reads does.
 import { createHash } from 'node:crypto';
-import type { LiveState, MachineLive } from '../live/state.js';
+import type { LiveState } from '../live/state.js';
 
 /** JSON with object keys sorted at every level. */
 export function canonicalJson(value: unknown): string {
@@ -14,18 +14,19 @@ export function canonicalJson(value: unknown): string {
 const withoutStatus = <T extends { status: string }>(members: readonly T[]): Omit<T, 'status'>[] =>
   members.map(({ status: _status, ...rest }) => rest);
 
-function stable(m: MachineLive): unknown {
-  if (!m.reachable) return m;
-  return {
-    ...m,
-    lxd: m.lxd && { ...m.lxd, members: withoutStatus(m.lxd.members) },
-    // quorum follows the members' status, as their status does.
-    microceph: m.microceph && (({ quorum: _quorum, ...c }) => ({ ...c, members: withoutStatus(c.members) }))(m.microceph),
-    microovn: m.microovn && { ...m.microovn, members: withoutStatus(m.microovn.members) },
-  };
-}
+const stableMembers = <C extends { members: { status: string }[] }>(clusters: Record<string, C>) =>
+  Object.fromEntries(Object.entries(clusters).map(([k, c]) => [k, { ...c, members: withoutStatus(c.members) }]));
 
 export function liveFingerprint(live: LiveState): string {
-  const machines = Object.fromEntries(Object.entries(live.machines).map(([k, m]) => [k, stable(m)]));
-  return `sha256:${createHash('sha256').update(canonicalJson({ machines })).digest('hex')}`;
+  const { lxd, microceph, microovn } = live.clusters;
+  const stable = {
+    machines: live.machines,
+    clusters: {
+      lxd: stableMembers(lxd),
+      // quorum follows the members' status, as their status does.
+      microceph: stableMembers(Object.fromEntries(Object.entries(microceph).map(([k, { quorum: _quorum, ...c }]) => [k, c]))),
+      microovn: stableMembers(microovn),
+    },
+  };
+  return `sha256:${createHash('sha256').update(canonicalJson(stable)).digest('hex')}`;
 }

@@ -5,7 +5,7 @@
 //      daemon's GET /core/1.0 (who it is, whether it is initialized);
 //   2. per cluster: what a cluster holds — LXD's members, pools, default profile and volumes;
 //      MicroCeph's members, OSDs, services, config and pools; MicroOVN's members and services — read
-//      from one member and shared by every member's view. The members are the machines the
+//      from one member and stored once. The members are the machines the
 //      reader's member list names (by name and address);
 //   3. per machine again: its own row of each LXD pool and network it is on.
 // So no machine is asked the cluster-wide endpoints that cost a real daemon per member or per pool
@@ -15,8 +15,8 @@
 // planner's preflight turns that into an error, so nothing is planned, let alone changed. When the
 // member reading a cluster fails, it is the unreachable one and the next member is asked.
 //
-// LiveState keeps its per-machine shape: each member's view holds the cluster's data (the same
-// objects), so the planner reads it from whichever machine anchors the cluster, as before.
+// LiveState stores what each cluster holds once, under the key of the first machine in the file
+// that is a member, and each machine's record names its clusters (src/live/state.ts).
 import pLimit from 'p-limit';
 import {
   connect as connectHost, Unreachable, type ConnectOptions, type Host,
@@ -25,10 +25,10 @@ import { readHostFacts } from '../services/host-facts.js';
 import { refineKinds } from '../services/host-parse.js';
 import { MACHINE_LXD_PARTS, readLxd, readLxdCluster, withRows, type LxdClusterView, type LxdReading } from '../services/lxd.js';
 import { readCephCluster, type CephClusterView } from '../services/microceph.js';
-import { LEGACY_CORE, readCoreMembers, readCoreServer, type CoreServer, type MicroService } from '../services/microcluster.js';
+import { readCoreMembers, readCoreServer, type CoreServer, type MicroService } from '../services/microcluster.js';
 import { readOvnCluster, type OvnClusterView } from '../services/microovn.js';
 import { whenInstalled } from '../services/read.js';
-import type { HostFacts, LiveState, LxdLive, MachineLive, MicroCephLive, MicroMember, MicroOvnLive } from '../live/state.js';
+import type { HostFacts, LiveState, LxdMachine, LxdMemberRow, MicroMachine, MicroMember } from '../live/state.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
@@ -145,32 +145,34 @@ async function byCluster<V>(
 const inList = (members: readonly MicroMember[], s: CoreServer): boolean =>
   members.some((m) => m.name === s.name && (s.address === '' || m.address === s.address));
 
-/** A microcluster daemon's view: its own state from phase 1, its cluster's data from phase 2. */
-function coreLive(own: MicroOwn, initialized: (version: string) => object | null): object | null {
+/** A microcluster daemon's own record from phase 1; `cluster` is the key of its cluster, if any read listed it. */
+function microRecord(own: MicroOwn, cluster: string | undefined): MicroMachine | null {
   switch (own.state) {
     case 'absent': return null;
-    case 'legacy': return { ...LEGACY_CORE };
-    case 'uninitialized': return { version: own.version, initialized: false, members: [] };
+    case 'legacy': return { version: '', initialized: false, cluster: null, legacyApi: true };
+    case 'uninitialized': return { version: own.version, initialized: false, cluster: null };
     // Initialized, yet no cluster read lists it (its reader turned out not initialized): unknown.
-    case 'initialized': return initialized(own.server.version);
+    case 'initialized': return cluster === undefined ? null : { version: own.server.version, initialized: true, cluster };
   }
 }
 
-function cephLive(own: MicroOwn, v: CephClusterView | undefined): MicroCephLive | null {
-  const base = coreLive(own, (version) => v ? {
-    version, initialized: true, members: v.members, disks: v.disks, services: v.services, config: v.config, pools: v.pools,
-    ...(v.quorum ? {} : { quorum: false }),
-  } : null) as MicroCephLive | null;
-  return base && base.initialized ? base : base && { ...base, disks: [], services: [], config: {}, pools: [] };
+/** Each distinct view once, keyed by the first machine (in `keys`' order) that holds it. */
+function clusterKeys<V>(views: ReadonlyMap<string, V>, keys: readonly string[]): Map<V, string> {
+  const out = new Map<V, string>();
+  for (const k of keys) {
+    const v = views.get(k);
+    if (v !== undefined && !out.has(v)) out.set(v, k);
+  }
+  return out;
 }
 
-function ovnLive(own: MicroOwn, v: OvnClusterView | undefined): MicroOvnLive | null {
-  const base = coreLive(own, (version) => v ? { version, initialized: true, members: v.members, services: v.services } : null) as MicroOvnLive | null;
-  return base && base.initialized ? base : base && { ...base, services: [] };
-}
+const rowsOf = (objects: readonly { name: string; member: LxdMemberRow | null }[]): Record<string, LxdMemberRow> =>
+  Object.fromEntries(objects.flatMap((o) => (o.member ? [[o.name, o.member] as const] : [])));
+const bare = <T extends { member: LxdMemberRow | null }>(objects: readonly T[]): Omit<T, 'member'>[] =>
+  objects.map(({ member: _member, ...rest }) => rest);
 
 /** Reads every machine over its open connection, cluster-wide data once per cluster. */
-async function readSite(entries: readonly { key: string; host: Host | undefined }[], parallelism: number): Promise<Record<string, MachineLive>> {
+async function readSite(entries: readonly { key: string; host: Host | undefined }[], parallelism: number): Promise<LiveState> {
   const limit = pLimit(Math.max(1, parallelism));
   const hostOf = new Map(entries.flatMap((e) => (e.host ? [[e.key, e.host] as const] : [])));
   const failed = new Map<string, string>();
@@ -222,32 +224,46 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
     if (r.ok) rows.set(k, r.value); else failed.set(k, r.reason);
   });
 
-  const machines: Record<string, MachineLive> = {};
+  const live: LiveState = { machines: {}, clusters: { lxd: {}, microceph: {}, microovn: {} } };
+  const order = entries.map((e) => e.key);
+  const lxdIds = clusterKeys(lxdViews, order);
+  for (const [view, id] of lxdIds) {
+    // Managed networks are cluster-wide once clustered: the reading member's list stands for all.
+    const networks = own.get(id)!.lxd!.lxd.networks;
+    live.clusters.lxd[id] = { members: view.members, pools: bare(view.pools), networks: bare(networks), defaultProfile: view.defaultProfile, volumes: view.volumes };
+  }
+  const cephIds = clusterKeys(ceph, order);
+  for (const [v, id] of cephIds) {
+    live.clusters.microceph[id] = { members: v.members, disks: v.disks, services: v.services, config: v.config, pools: v.pools, ...(v.quorum ? {} : { quorum: false as const }) };
+  }
+  const ovnIds = clusterKeys(ovn, order);
+  for (const [v, id] of ovnIds) live.clusters.microovn[id] = { members: v.members, services: v.services };
+
   for (const { key, host } of entries) {
     const o = own.get(key);
     const reason = !host ? 'not connected' : failed.get(key) ?? (o ? undefined : 'not read');
     if (reason !== undefined || !o) {
-      machines[key] = { reachable: false, reason: reason ?? 'not read' };
+      live.machines[key] = { reachable: false, reason: reason ?? 'not read' };
       continue;
     }
     const lxdView = lxdViews.get(key);
-    const lxd: LxdLive | null = o.lxd && lxdView ? {
-      ...o.lxd.lxd,
-      members: lxdView.members,
-      pools: rows.get(key)?.pools ?? lxdView.pools,
-      networks: rows.get(key)?.networks ?? o.lxd.lxd.networks,
-      defaultProfile: lxdView.defaultProfile,
-      volumes: lxdView.volumes,
-    } : null;
-    machines[key] = {
+    let lxd: LxdMachine | null = null;
+    if (o.lxd && lxdView) {
+      const { members: _m, pools: _p, networks, defaultProfile: _d, volumes: _v, ...server } = o.lxd.lxd;
+      const mine = rows.get(key) ?? { pools: lxdView.pools, networks };
+      lxd = { ...server, cluster: lxdIds.get(lxdView)!, rows: { pools: rowsOf(mine.pools), networks: rowsOf(mine.networks) } };
+    }
+    const cephView = ceph.get(key);
+    const ovnView = ovn.get(key);
+    live.machines[key] = {
       reachable: true,
       host: o.lxd ? { ...o.facts, interfaces: refineKinds(o.facts.interfaces, o.lxd.interfaceTypes) } : o.facts,
       lxd,
-      microceph: cephLive(o.microceph, ceph.get(key)),
-      microovn: ovnLive(o.microovn, ovn.get(key)),
+      microceph: microRecord(o.microceph, cephView && cephIds.get(cephView)),
+      microovn: microRecord(o.microovn, ovnView && ovnIds.get(ovnView)),
     };
   }
-  return machines;
+  return live;
 }
 
 /**
@@ -255,7 +271,7 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
  * A key without a connection is unreachable.
  */
 export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_READ_PARALLELISM): Promise<LiveState> {
-  return { machines: await readSite(keys.map((key) => ({ key, host: hosts.get(key) })), parallelism) };
+  return readSite(keys.map((key) => ({ key, host: hosts.get(key) })), parallelism);
 }
 
 /** Connects to every target (at most `parallelism` at once) and reads it. Never throws for a machine. */
@@ -272,11 +288,10 @@ export async function gather(targets: readonly MachineTarget[], opts: GatherOpti
     }
   });
   const read = await readSite(targets.map((t, i) => ({ key: t.key, host: opened[i] })), parallelism);
-  const machines: LiveState['machines'] = {};
   const hosts = new Map<string, Host>();
   targets.forEach((t, i) => {
     const reason = connectFailed.get(t.key);
-    machines[t.key] = reason !== undefined ? { reachable: false, reason } : read[t.key]!;
+    if (reason !== undefined) read.machines[t.key] = { reachable: false, reason };
     if (opened[i]) hosts.set(t.key, opened[i]);
   });
   const close = async (): Promise<void> => {
@@ -284,5 +299,5 @@ export async function gather(targets: readonly MachineTarget[], opts: GatherOpti
     hosts.clear();
     await Promise.allSettled(all.map((h) => h.close()));
   };
-  return { live: { machines }, hosts, close };
+  return { live: read, hosts, close };
 }

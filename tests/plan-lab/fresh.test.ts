@@ -3,7 +3,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gather, gatherOver } from '../../src/site/gather.js';
-import { liveFingerprint } from '../../src/plan/index.js';
+import { liveFingerprint, reachable } from '../../src/plan/index.js';
 import { readPlannedPreseed } from '../../src/site/preseed-file.js';
 import { siteTargets } from '../../src/site/targets.js';
 import { READ_CONNECT as PLAN_CONNECT } from '../../src/site/pipeline.js';
@@ -52,9 +52,9 @@ test('gather reads a fresh lab machine exactly as the planner\'s fixture of a ba
   try {
     expect(Object.keys(gathered.live.machines)).toEqual(NODES);
     NODES.forEach((name, k) => {
-      const live = gathered.live.machines[name];
+      const live = reachable(gathered.live, name);
       const bare = bareMachine(k + 1);
-      if (!live?.reachable) throw new Error(`${name} was not read: ${JSON.stringify(live)}`);
+      if (!live) throw new Error(`${name} was not read: ${JSON.stringify(gathered.live.machines[name])}`);
       // The lab lists snapd and base snaps too, LXD more extensions, and disks with serials the fixture leaves out.
       expect({ ...live.host, snaps: live.host.snaps.filter((s) => ['lxd', 'microceph', 'microovn'].includes(s.name)) }).toEqual(bare.host);
       expect({ ...live.lxd, apiExtensions: [], disks: [] }).toEqual({ ...bare.lxd, apiExtensions: [], disks: [] });
@@ -69,6 +69,7 @@ test('gather reads a fresh lab machine exactly as the planner\'s fixture of a ba
     // Reading again over the same connections (apply's convergence check) sees the same site.
     expect(await gatherOver(gathered.hosts, [...NODES, 'node9'])).toEqual({
       machines: { ...gathered.live.machines, node9: { reachable: false, reason: 'not connected' } },
+      clusters: gathered.live.clusters,
     });
     expect(NODES.map((n) => lab.site.connections(n))).toEqual([1, 1, 1]);
   } finally {

@@ -2,6 +2,7 @@
 // is asked does not grow with the site. The lab charges what the real daemons pay for those reads
 // (src/lab/micro/core.ts LabCosts): GET /core/1.0/cluster probes every member, MicroCeph's
 // GET /1.0/pools runs ceph per pool, and both MicroCeph reads block without monitor quorum.
+import { reachable } from '../../src/live/state.js';
 import { gatherOver } from '../../src/site/gather.js';
 import { siteHealth } from '../../src/plan/health.js';
 import { preflight } from '../../src/plan/preflight.js';
@@ -70,6 +71,17 @@ test('a no-op read asks each machine the same at 3 and at 10 machines; cluster-w
   const pools = Object.keys((three.site.world('microceph') as unknown as { poolSizes(): Record<string, number> }).poolSizes()).length;
   expect(a.cephCommands).toBe(1 + pools + 1);
   expect(b.cephCommands).toBe(1 + pools + 1);
+
+  // What is stored grows with the site, not with its square: each cluster's members, pools,
+  // networks, volumes and OSDs once, not once in every member's view. Per machine, a 10-machine
+  // site stores no more than a 3-machine one (each view used to repeat every member's rows).
+  const stored = async (lab: Lab) => JSON.stringify(await gatherOver(lab.hosts, [...lab.hosts.keys()])).length;
+  const [small, large] = [await stored(three), await stored(ten)];
+  expect(large / 10).toBeLessThanOrEqual(small / 3);
+  const live = await gatherOver(ten.hosts, [...ten.hosts.keys()]);
+  expect(Object.keys(live.clusters.lxd)).toEqual(['node1']);
+  expect(Object.keys(live.clusters.microceph)).toEqual(['node1']);
+  expect(live.clusters.lxd['node1']!.members).toHaveLength(10);
 }, 180_000);
 
 test('Ceph without monitor quorum: the read does not block, the cluster shows unhealthy and the plan says why', async () => {
@@ -89,8 +101,7 @@ test('Ceph without monitor quorum: the read does not block, the cluster shows un
   const live = await gatherOver(lab.hosts, up);
   expect(Date.now() - start).toBeLessThan(2500);
   for (const k of up) expect(live.machines[k]!.reachable).toBe(true);
-  const m = live.machines['node1']!;
-  if (!m.reachable) return;
+  const m = reachable(live, 'node1')!;
   expect(m.microceph?.quorum).toBe(false);
   expect(m.microceph?.pools).toEqual([]);
   expect(siteHealth(live, 'node1', null)).toContainEqual(expect.objectContaining({ service: 'Ceph', healthy: false, summary: 'no monitor quorum' }));

@@ -4,7 +4,7 @@
 // model, step for step. This checks gather on clustered LXD (members, a member's own pending row)
 // and initialized MicroCeph/MicroOVN against the pure core.
 import { gather } from '../../src/site/gather.js';
-import { diff, type LiveState, type Plan, type Step } from '../../src/plan/index.js';
+import { diff, reachable, type LiveState, type Plan, type Step } from '../../src/plan/index.js';
 import { expectedEffect } from '../model/effects/index.js';
 import { readPlannedPreseed } from '../../src/site/preseed-file.js';
 import { siteTargets } from '../../src/site/targets.js';
@@ -132,8 +132,8 @@ test('after the first steps, the plan from the gathered lab is the plan the mode
   expect(lab.site.mutations()).toBe(0);
 
   // What gather read of the clustered machines.
-  const node1 = live.machines['node1'];
-  if (!node1?.reachable) throw new Error('node1 unreadable');
+  const node1 = reachable(live, 'node1');
+  if (!node1) throw new Error('node1 unreadable');
   expect(node1.lxd).toMatchObject({ clustered: true, serverName: 'node1' });
   expect(node1.lxd!.members.map((m) => m.name)).toEqual(['node1', 'node2']);
   expect(node1.lxd!.pools).toEqual([expect.objectContaining({

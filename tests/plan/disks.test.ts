@@ -2,7 +2,7 @@
 import { resolveDisks } from '../../src/plan/disks.js';
 import { diff } from '../../src/plan/diff.js';
 import type { LiveState } from '../../src/live/state.js';
-import { bareSite, byId, desired, machine, nvmeId, OPTS, ssdId, ssdWwn } from './fixtures.js';
+import { bareSite, byId, desired, machine, nvmeId, record, OPTS, ssdId, ssdWwn } from './fixtures.js';
 import { converge } from './walk.js';
 
 const filters = (ceph: string[], local: string[] = []): string[] => [
@@ -93,7 +93,7 @@ describe('local filters', () => {
 
   test('the first filter that matches a system gives its disk; later ones are for the systems left', () => {
     const live = bareSite(3);
-    machine(live, 'node3').lxd!.disks = machine(live, 'node3').lxd!.disks.filter((x) => x.type !== 'nvme');
+    record(live, 'node3').lxd!.disks = record(live, 'node3').lxd!.disks.filter((x) => x.type !== 'nvme');
     const d = withFilters([], ['{find: "type == nvme"}', '{find: "id == sdb"}']);
     expect(picked(d, live)).toEqual(['node1 local nvme0n1', 'node2 local nvme0n1', 'node3 local sdb']);
     expect(resolveDisks(d, live).resolution.filters.map((f) => f.matched)).toEqual([2, 1]);
@@ -101,7 +101,7 @@ describe('local filters', () => {
 
   test('every machine needs one, or none', () => {
     const live = bareSite(3);
-    machine(live, 'node3').lxd!.disks = machine(live, 'node3').lxd!.disks.filter((x) => x.type !== 'nvme');
+    record(live, 'node3').lxd!.disks = record(live, 'node3').lxd!.disks.filter((x) => x.type !== 'nvme');
     expect(errors(withFilters([], ['{find: "type == nvme"}']), live)).toEqual(['Failed to find at least 1 disk on each machine for local storage pool configuration']);
   });
 

@@ -2,13 +2,13 @@
 // error; members the file does not list are reported and left alone. Nothing is ever removed.
 import { diff } from '../../src/plan/diff.js';
 import type { LiveState } from '../../src/live/state.js';
-import { bareSite, desired, desiredFrom, machine, OPTS, preseedLines } from './fixtures.js';
+import { all, bareSite, desired, desiredFrom, lxdCluster, machine, OPTS, pick, preseedLines } from './fixtures.js';
 import { converge, errorsOf, walk } from './walk.js';
 
 const three = desired({ n: 3, cephfs: true });
 const built = converge(three, bareSite(3));
 
-/** The built site with a change made on every member (cluster-wide facts are on each member's view). */
+/** The built site with a change made through every member's view (to objects the view shares with the store). */
 function everywhere(live: LiveState, change: (m: ReturnType<typeof machine>, name: string) => void): LiveState {
   const next = structuredClone(live);
   for (const name of Object.keys(next.machines)) change(machine(next, name), name);
@@ -109,7 +109,7 @@ describe('what cannot change after bootstrap is an error', () => {
   });
 
   test('the initiator: a new machine cannot take over an existing cluster', () => {
-    const live: LiveState = { machines: { ...built.machines, node4: bareSite(4).machines['node4']! } };
+    const live: LiveState = pick({ ...all(built), node4: [bareSite(4), 'node4'] });
     const lines = preseedLines({ n: 4, cephfs: true }).map((l) => (l === 'initiator_address: 10.1.0.11' ? 'initiator_address: 10.1.0.14' : l));
     const p = diff(desiredFrom(lines), live, OPTS);
     expect(p.steps).toEqual([]);
@@ -136,7 +136,7 @@ describe('what cannot change after bootstrap is an error', () => {
 describe('members the file does not list', () => {
   const four = converge(desired({ n: 4, cephfs: true }), bareSite(4));
   const { node4: _gone, ...rest } = four.machines;
-  const live: LiveState = { machines: rest };
+  const live: LiveState = { ...four, machines: rest };
 
   test('are reported as unmanaged and left alone', () => {
     const p = diff(three, live, OPTS);
@@ -147,9 +147,9 @@ describe('members the file does not list', () => {
 
   test('block creating a cluster-wide object they would need a definition for', () => {
     const noFs = desired({ n: 3, cephfs: true, tail: [] });
-    const stripped = everywhere(live, (m) => {
-      m.lxd!.pools = m.lxd!.pools.filter((p) => p.name !== 'remote-fs');
-    });
+    const stripped = structuredClone(live);
+    const db = lxdCluster(stripped, 'node1');
+    db.pools = db.pools.filter((p) => p.name !== 'remote-fs');
     const p = diff(noFs, stripped, OPTS);
     expect(errorsOf(p).map((f) => [f.code, f.machine, f.message])).toEqual([[
       'unmanaged-blocks', 'node4', 'the storage pool remote-fs cannot be created while node4, which the file does not list, is an LXD member: every member needs its own definition',

@@ -4,7 +4,7 @@
 import type { ResourcesDisk } from '../../src/preseed/disk-filter.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 import { loadPreseed } from '../../src/preseed/load.js';
-import type { LiveState, ReachableMachine } from '../../src/live/state.js';
+import { liveFromViews, recordOf, reachable, lxdClusterOf, microClusterOf, type LiveState, type LxdCluster, type MachineRecord, type MicroCephCluster, type ReachableMachine } from '../../src/live/state.js';
 import { CTX } from '../helpers/preseed.js';
 
 export const VERSIONS = { lxd: '5.21.3', microceph: '19.2.0', microovn: '24.03.2' } as const;
@@ -78,15 +78,36 @@ export function bareMachine(i: number, o: MachineOptions = {}): ReachableMachine
 }
 
 export function bareSite(n: number, o: MachineOptions | ((i: number) => MachineOptions) = {}): LiveState {
-  const machines: LiveState['machines'] = {};
+  const machines: Record<string, ReachableMachine> = {};
   for (let i = 1; i <= n; i++) machines[`node${i}`] = bareMachine(i, typeof o === 'function' ? o(i) : o);
-  return { machines };
+  return liveFromViews(machines);
 }
 
+/** The machine as the planner sees it (read-only: its own fields are frozen). */
 export function machine(live: LiveState, name: string): ReachableMachine {
-  const m = live.machines[name];
-  if (!m?.reachable) throw new Error(`${name} is not a reachable machine in the fixture`);
+  const m = reachable(live, name);
+  if (!m) throw new Error(`${name} is not a reachable machine in the fixture`);
   return m;
+}
+
+/** The machine's stored record, to change what it holds itself. */
+export function record(live: LiveState, name: string): MachineRecord {
+  const m = recordOf(live, name);
+  if (!m) throw new Error(`${name} is not a reachable machine in the fixture`);
+  return m;
+}
+
+/** The LXD cluster the machine is in, to change what the cluster holds. */
+export function lxdCluster(live: LiveState, name: string): LxdCluster {
+  const c = lxdClusterOf(live, name);
+  if (!c) throw new Error(`LXD on ${name} has no cluster in the fixture`);
+  return c;
+}
+
+export function cephCluster(live: LiveState, name: string): MicroCephCluster {
+  const c = microClusterOf(live, 'microceph', name);
+  if (!c) throw new Error(`MicroCeph on ${name} has no cluster in the fixture`);
+  return c;
 }
 
 export interface PreseedOptions {
@@ -138,3 +159,30 @@ export function desiredFrom(lines: string[]): DesiredState {
 export const desired = (o: PreseedOptions): DesiredState => desiredFrom(preseedLines(o));
 
 export const OPTS = { preseedDigest: 'sha256:0000' };
+
+/**
+ * A LiveState of machines picked from others, each `[from, key]` stored under its new name, with
+ * the clusters it is in. Two picks that name the same cluster key must take it from the same state.
+ */
+export function pick(picks: Record<string, [LiveState, string]>): LiveState {
+  const out: LiveState = { machines: {}, clusters: { lxd: {}, microceph: {}, microovn: {} } };
+  const take = <C>(into: Record<string, C>, from: Record<string, C>, key: string | null | undefined): void => {
+    if (key == null || !(key in from)) return;
+    if (key in into && into[key] !== from[key]) throw new Error(`two picks name cluster ${key} from different states`);
+    into[key] = from[key]!;
+  };
+  for (const [name, [from, key]] of Object.entries(picks)) {
+    const m = from.machines[key];
+    if (!m) throw new Error(`${key} is not in the state picked from`);
+    out.machines[name] = m;
+    if (!m.reachable) continue;
+    take(out.clusters.lxd, from.clusters.lxd, m.lxd?.cluster);
+    take(out.clusters.microceph, from.clusters.microceph, m.microceph?.cluster);
+    take(out.clusters.microovn, from.clusters.microovn, m.microovn?.cluster);
+  }
+  return out;
+}
+
+/** Every machine of `live`, kept under its name (to spread into `pick`). */
+export const all = (live: LiveState): Record<string, [LiveState, string]> =>
+  Object.fromEntries(Object.keys(live.machines).map((k) => [k, [live, k] as [LiveState, string]]));

@@ -2,7 +2,7 @@
 import { diff } from '../../src/plan/diff.js';
 import { closingLine } from '../../src/plan/render.js';
 import type { LiveState } from '../../src/live/state.js';
-import { bareMachine, bareSite, byId, desired, desiredFrom, machine, nvmeId, OPTS, preseedLines, ssdId } from './fixtures.js';
+import { all, bareSite, byId, desired, desiredFrom, machine, nvmeId, OPTS, pick, preseedLines, ssdId } from './fixtures.js';
 import { converge, firstReady, lastReady, seededPicker, walk } from './walk.js';
 
 const three = desired({ n: 3, cephfs: true });
@@ -10,9 +10,15 @@ const built = converge(three, bareSite(3));
 
 /** The converged 3-machine site plus bare machines node4..nodeN. */
 function withNewMachines(live: LiveState, to: number): LiveState {
-  const machines = { ...live.machines };
-  for (let i = 4; i <= to; i++) machines[`node${i}`] = bareMachine(i);
-  return { machines };
+  return grownFrom(live, 4, to);
+}
+
+/** `live` plus bare machines node<from>..node<to>. */
+function grownFrom(live: LiveState, from: number, to: number): LiveState {
+  const bare = bareSite(to);
+  const picks = all(live);
+  for (let i = from; i <= to; i++) picks[`node${i}`] = [bare, `node${i}`];
+  return pick(picks);
 }
 
 describe('a site that matches the file', () => {
@@ -75,18 +81,11 @@ describe('growing 3 → 5 by adding systems to the file', () => {
   /** A converged n-machine site whose lxd_remote MicroCloud made at `remote` replicas (`.mgr` keeps Ceph's 3). */
   function sizedSite(n: number, remote: number): LiveState {
     const live = structuredClone(converge(desired({ n }), bareSite(n)));
-    for (const m of Object.values(live.machines)) {
-      if (!m.reachable) continue;
-      for (const p of m.microceph?.pools ?? []) if (p.name === 'lxd_remote') p.size = remote;
-    }
+    for (const c of Object.values(live.clusters.microceph)) for (const p of c.pools) if (p.name === 'lxd_remote') p.size = remote;
     return live;
   }
 
-  const grownTo = (live: LiveState, from: number, to: number): LiveState => {
-    const machines = { ...live.machines };
-    for (let i = from + 1; i <= to; i++) machines[`node${i}`] = bareMachine(i);
-    return { machines };
-  };
+  const grownTo = (live: LiveState, from: number, to: number): LiveState => grownFrom(live, from + 1, to);
 
   test('from one machine to three, replication raises lxd_remote from 1 to 3 and leaves .mgr at 3', () => {
     const grown = grownTo(sizedSite(1, 1), 1, 3);
@@ -117,7 +116,7 @@ describe('growing 3 → 5 by adding systems to the file', () => {
 
 describe('an add-style file (the initiator is not listed)', () => {
   // Gather reads the initiator too, keyed by its address in a unicast add file.
-  const live: LiveState = { machines: { '10.1.0.11': built.machines['node1']!, node4: bareMachine(4) } };
+  const live: LiveState = pick({ '10.1.0.11': [built, 'node1'], node4: [bareSite(4), 'node4'] });
   const add = desiredFrom(preseedLines({ n: 4, listed: [4], cephfs: true }));
 
   test('joins the listed systems to the existing cluster', () => {
@@ -141,7 +140,7 @@ describe('an add-style file (the initiator is not listed)', () => {
   });
 
   test('is an error when the initiator has no cluster', () => {
-    const bare: LiveState = { machines: { '10.1.0.11': bareMachine(1), node4: bareMachine(4) } };
+    const bare: LiveState = pick({ '10.1.0.11': [bareSite(1), 'node1'], node4: [bareSite(4), 'node4'] });
     const p = diff(add, bare, OPTS);
     expect(p.steps).toEqual([]);
     expect(p.findings.filter((f) => f.code === 'add-no-cluster').map((f) => f.machine)).toEqual(['10.1.0.11']);

@@ -7,7 +7,7 @@ import type { Step } from '../../src/plan/plan.js';
 import { renderPlanText } from '../../src/plan/render.js';
 import { renderPlanJson } from '../helpers/plan.js';
 import { secretsOf } from '../../src/preseed/desired.js';
-import { bareMachine, bareSite, desired, EXT_6_8, machine, OPTS } from './fixtures.js';
+import { all, bareSite, desired, EXT_6_8, machine, OPTS, pick } from './fixtures.js';
 import { converge, precedes, seededPicker, walk } from './walk.js';
 
 const NB = 'network.ovn.northbound_connection';
@@ -176,7 +176,7 @@ describe('secret values', () => {
 describe('growing the cluster', () => {
   const three = withConfig(3, 'images.auto_update_interval: 0');
   const built = converge(three, bareSite(3));
-  const live: LiveState = { machines: { ...built.machines, node4: bareMachine(4) } };
+  const live: LiveState = pick({ ...all(built), node4: [bareSite(4), 'node4'] });
 
   test('a key already set needs nothing; one added with the new machine waits for its join', () => {
     const four = withConfig(4, 'images.auto_update_interval: 0', 'core.proxy_https: http://proxy:3128');
@@ -188,7 +188,7 @@ describe('growing the cluster', () => {
 
   test('an add-style file (the new machine only) sets the file\'s keys through the existing cluster', () => {
     // Gather reads the initiator too, keyed by its address in a unicast add file.
-    const site: LiveState = { machines: { '10.1.0.11': built.machines['node1']!, node4: bareMachine(4) } };
+    const site: LiveState = pick({ '10.1.0.11': [built, 'node1'], node4: [bareSite(4), 'node4'] });
     const add = desired({ n: 4, listed: [4], cephfs: true, tail: config('images.auto_update_interval: 0', 'core.proxy_https: http://proxy:3128') });
     const p = diff(add, site, OPTS);
     expect(p.mode).toBe('add');

@@ -2,7 +2,7 @@
 import { diff } from '../../src/plan/diff.js';
 import type { LiveState } from '../../src/live/state.js';
 import { preflight } from '../../src/plan/preflight.js';
-import { bareMachine, bareSite, byId, desired, machine, OPTS, ssdId, type MachineOptions } from './fixtures.js';
+import { all, bareSite, byId, desired, lxdCluster, machine, OPTS, pick, record, ssdId, type MachineOptions } from './fixtures.js';
 import { converge, errorsOf } from './walk.js';
 
 const full = desired({ n: 3 });
@@ -40,9 +40,9 @@ test('wrong hostname', () => {
 });
 
 test('missing snaps: LXD anywhere, or a service the initiator has', () => {
-  expect(codes(edit((l) => { machine(l, 'node3').lxd = null; }))).toEqual([['lxd-missing', 'node3']]);
-  expect(codes(edit((l) => { machine(l, 'node2').microceph = null; }))).toEqual([['service-missing', 'node2']]);
-  expect(codes(edit((l) => { machine(l, 'node3').microovn = null; }))).toEqual([['service-missing', 'node3']]);
+  expect(codes(edit((l) => { record(l, 'node3').lxd = null; }))).toEqual([['lxd-missing', 'node3']]);
+  expect(codes(edit((l) => { record(l, 'node2').microceph = null; }))).toEqual([['service-missing', 'node2']]);
+  expect(codes(edit((l) => { record(l, 'node3').microovn = null; }))).toEqual([['service-missing', 'node3']]);
 });
 
 test('a service missing on the initiator is skipped with a notice; asking for it is an error', () => {
@@ -57,7 +57,7 @@ test('a service missing on the initiator is skipped with a notice; asking for it
   expect(codes(noCeph)).toEqual([['service-required', 'node1']]);
   expect(codes(bareSite(3, { services: ['microceph'] }))).toEqual([['service-required', 'node1']]);
   // On the initiator only: a joiner without a service the initiator lacks is fine.
-  expect(codes(edit((l) => { machine(l, 'node2').microovn = null; }, bareSite(3, { services: ['microceph'] })), desired({ n: 3, ovn: false }))).toEqual([]);
+  expect(codes(edit((l) => { record(l, 'node2').microovn = null; }, bareSite(3, { services: ['microceph'] })), desired({ n: 3, ovn: false }))).toEqual([]);
 });
 
 test('versions must match the initiator, per service', () => {
@@ -106,7 +106,7 @@ test('named disks exist, have no partitions and are not mounted', () => {
   expect(preflight(full, edit((l) => { d(l, 'node2', 'sda').partitions = [{}]; })).find((f) => f.code === 'disk-partitioned')!.message)
     .toBe('disk /dev/sda on node2 has partitions');
   expect(codes(edit((l) => { d(l, 'node3', 'nvme0n1').mounted = true; }))).toEqual([['disk-mounted', 'node3']]);
-  expect(codes(edit((l) => { machine(l, 'node1').lxd!.disks = machine(l, 'node1').lxd!.disks.filter((x) => x.id !== 'sda'); })))
+  expect(codes(edit((l) => { record(l, 'node1').lxd!.disks = record(l, 'node1').lxd!.disks.filter((x) => x.id !== 'sda'); })))
     .toEqual([['disk-missing', 'node1']]);
 });
 
@@ -119,16 +119,16 @@ test('a disk that is already an OSD of this cluster is fine even if it now looks
 
 describe('conflicts are named precisely', () => {
   test('an LXD that already has storage pools', () => {
-    const live = edit((l) => { machine(l, 'node2').lxd!.pools.push({ name: 'default', driver: 'dir', status: 'Created', config: {}, locations: [], member: null }); });
+    const live = edit((l) => { lxdCluster(l, 'node2').pools.push({ name: 'default', driver: 'dir', status: 'Created', config: {}, locations: [] }); });
     const f = preflight(full, live).find((x) => x.code === 'lxd-initialized')!;
     expect(f).toMatchObject({ machine: 'node2', message: 'LXD on node2 is already initialized: it has storage pool(s) default but is not part of this cluster' });
   });
 
   test('LXD, MicroCeph or MicroOVN in a different cluster', () => {
     // node3 bootstrapped a cluster of its own.
-    const other = converge(desired({ n: 3, listed: [3], initiator: 3 }), { machines: { node3: bareMachine(3) } }).machines['node3']!;
+    const other = converge(desired({ n: 3, listed: [3], initiator: 3 }), pick({ node3: [bareSite(3), 'node3'] }));
     const built = converge(desired({ n: 2 }), bareSite(2));
-    const live: LiveState = { machines: { ...built.machines, node3: other } };
+    const live: LiveState = pick({ ...all(built), node3: [other, 'node3'] });
     const found = preflight(full, live).filter((f) => f.severity === 'error');
     expect(found.map((f) => [f.code, f.machine, f.message])).toEqual(expect.arrayContaining([
       ['lxd-other-cluster', 'node3', 'LXD on node3 is already part of another cluster (members: node3)'],
@@ -141,8 +141,8 @@ describe('conflicts are named precisely', () => {
   test('a pool or network of the wrong kind under a name MicroCloud uses', () => {
     const built = converge(desired({ n: 3, ovn: false, ceph: 'none' }), bareSite(3));
     const live = edit((l) => {
-      for (const n of ['node1', 'node2', 'node3']) machine(l, n).lxd!.networks.push({ name: 'default', type: 'bridge', status: 'Created', config: {}, locations: ['node1', 'node2', 'node3'], member: null });
-      for (const n of ['node1', 'node2', 'node3']) machine(l, n).lxd!.networks.push({ name: 'UPLINK', type: 'physical', status: 'Created', config: {}, locations: ['node1', 'node2', 'node3'], member: null });
+      lxdCluster(l, 'node1').networks.push({ name: 'default', type: 'bridge', status: 'Created', config: {}, locations: ['node1', 'node2', 'node3'] });
+      lxdCluster(l, 'node1').networks.push({ name: 'UPLINK', type: 'physical', status: 'Created', config: {}, locations: ['node1', 'node2', 'node3'] });
     }, built);
     expect(codes(live, desired({ n: 3, ceph: 'none' }))).toEqual(expect.arrayContaining([['network-conflict', 'node1']]));
   });

@@ -4,7 +4,7 @@ import { canonicalJson, liveFingerprint } from '../../src/plan/fingerprint.js';
 import { Secret } from '../../src/secrets.js';
 import { assertNoSecrets, closingLine, renderPlanText, SecretInPlanError } from '../../src/plan/render.js';
 import { renderPlanJson } from '../helpers/plan.js';
-import { bareSite, desired, machine, OPTS } from './fixtures.js';
+import { bareSite, desired, lxdCluster, machine, OPTS } from './fixtures.js';
 import { converge } from './walk.js';
 
 const d = desired({ n: 3, cephfs: true });
@@ -76,7 +76,7 @@ describe('live-state fingerprint', () => {
 
   test('changes when a fact the plan depends on changes', () => {
     const live = structuredClone(built);
-    machine(live, 'node3').lxd!.pools.find((p) => p.name === 'local')!.status = 'Errored';
+    lxdCluster(live, 'node3').pools.find((p) => p.name === 'local')!.status = 'Errored';
     expect(liveFingerprint(live)).not.toBe(liveFingerprint(built));
     expect(diff(d, live, OPTS).liveFingerprint).toBe(liveFingerprint(live));
   });

@@ -2,7 +2,7 @@
 // machines it looks at, and of each daemon only the parts that kind's `satisfied` reads (READS_BY_KIND),
 // read by the same readers gather uses (src/services, asked for parts), so the answer apply gets is
 // the one the planner would get from a full gather at that moment, in the fields that decide.
-import type { HostFacts, LiveState, MachineLive, ServiceName } from '../../live/state.js';
+import { liveFromViews, type HostFacts, type LiveState, type ReachableMachine, type ServiceName } from '../../live/state.js';
 import type { StepKind } from '../../plan/index.js';
 import { ALL_LXD_PARTS, readLxd, type LxdPart } from '../../services/lxd.js';
 import { ALL_CEPH_PARTS, readMicroCeph, type CephPart } from '../../services/microceph.js';
@@ -75,7 +75,7 @@ export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: 
     }
     wanted.set(r.machine, services);
   }
-  const machines = await Promise.all([...wanted].map(async ([name, services]): Promise<[string, MachineLive]> => {
+  const machines = await Promise.all([...wanted].map(async ([name, services]): Promise<[string, ReachableMachine]> => {
     const host = hostOf(hosts, name);
     const parts = <P extends string>(s: ServiceName): P[] => [...(services.get(s) ?? [])] as P[];
     const [lxd, microceph, microovn] = await Promise.all([
@@ -85,5 +85,5 @@ export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: 
     ]);
     return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn }];
   }));
-  return { machines: Object.fromEntries(machines) };
+  return liveFromViews(Object.fromEntries(machines));
 }

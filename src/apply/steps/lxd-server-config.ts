@@ -10,6 +10,7 @@ import { REDACTED } from '../../secrets.js';
 import type { StepContext } from '../types.js';
 import { MINUTE, hostOf, refusedWith, withQuery } from './common.js';
 import { readLive } from './live.js';
+import { liveFromViews } from '../../live/state.js';
 import { NORTHBOUND_KEY, northboundOf } from './northbound.js';
 import type { StepActor } from './runner.js';
 
@@ -63,7 +64,7 @@ export const lxdServerConfig: StepActor<'lxd-server-config'> = {
     return same ? step : { ...step, inputs: { ...step.inputs, config, sensitive: [] } };
   },
   async act(step, hosts, ctx) {
-    const live = followsOvn(step) ? await readLive(hosts, [{ machine: step.machine, services: ['microovn'] }]) : { machines: {} };
+    const live = followsOvn(step) ? await readLive(hosts, [{ machine: step.machine, services: ['microovn'] }]) : liveFromViews({});
     const config = wanted(step, live, ctx, true);
     try {
       await hostOf(hosts, step.machine).request('lxd', 'PATCH', withQuery('/1.0', { target: targetOf(step) }), { config });

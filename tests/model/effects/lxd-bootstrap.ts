@@ -1,5 +1,5 @@
 // `lxd/cluster@<initiator>`: LXD enables clustering; every object it has so far is on the one member.
-import { lxdAt, need, type Effect } from './model.js';
+import { lxdAt, lxdClusterAt, need, type Effect } from './model.js';
 
 export const lxdBootstrap: Effect<'lxd-bootstrap'> = (step, live) => {
   const lxd = lxdAt(live, step.machine);
@@ -10,8 +10,9 @@ export const lxdBootstrap: Effect<'lxd-bootstrap'> = (step, live) => {
   lxd.config['cluster.https_address'] = address;
   lxd.clustered = true;
   lxd.serverName = name;
-  lxd.members = [{ name, url: `https://${address}`, status: 'Online', roles: ['database-leader', 'database'] }];
-  for (const p of lxd.pools) p.locations = [name];
-  for (const n of lxd.networks) n.locations = [name];
-  for (const v of lxd.volumes) v.location = name;
+  const cluster = lxdClusterAt(live, step.machine);
+  cluster.members = [{ name, url: `https://${address}`, status: 'Online', roles: ['database-leader', 'database'] }];
+  for (const p of cluster.pools) p.locations = [name];
+  for (const n of cluster.networks) n.locations = [name];
+  for (const v of cluster.volumes) v.location = name;
 };

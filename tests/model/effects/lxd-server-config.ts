@@ -1,11 +1,11 @@
 // `lxd/server-config/…`: PATCH /1.0. Member-local keys land on `target`, the rest on every member.
 import { HIDDEN_VALUE } from '../../../src/preseed/lxd-config.js';
-import { LXD_MEMBER_KEYS, type LxdLive } from '../../../src/live/state.js';
+import { LXD_MEMBER_KEYS, type LxdMachine } from '../../../src/live/state.js';
 import { forEachLxd } from './lxd.js';
-import { lxdAt, need, type Effect } from './model.js';
+import { lxdAt, machineAt, need, type Effect } from './model.js';
 
 /** LXD: an empty value unsets the key. */
-function put(lxd: LxdLive, key: string, value: string): void {
+function put(lxd: LxdMachine, key: string, value: string): void {
   if (value === '') delete lxd.config[key];
   else lxd.config[key] = value;
 }
@@ -19,7 +19,7 @@ export const lxdServerConfig: Effect<'lxd-server-config'> = (step, live) => {
       const lxd = lxdAt(live, target);
       if (key === 'storage.images_volume' || key === 'storage.backups_volume') {
         const [pool, volume] = value.split('/');
-        need(lxd.volumes.some((v) => v.pool === pool && v.name === volume && v.location === lxd.serverName),
+        need(machineAt(live, target).lxd!.volumes.some((v) => v.pool === pool && v.name === volume && v.location === lxd.serverName),
           `Failed validation of "${key}": Storage volume "${volume}" in pool "${pool}" does not exist on member ${target}`);
       }
       put(lxd, key, value);

@@ -1,17 +1,16 @@
-// What LXD does to more than one member at once: cluster-wide objects live in the cluster database,
-// so a change made through one member shows on every member; and what a driver does to a member's
-// row when the pool is really created there (ZFS takes the disk over and renames `source`).
+// What LXD does across members: cluster-wide objects live in the cluster database (stored once, in
+// `live.clusters.lxd`), member-specific rows and keys on each member; and what a driver does to a
+// member's row when the pool is really created there (ZFS takes the disk over and renames `source`).
 import { findDisk } from '../../../src/plan/disk-paths.js';
-import { reachable, type LiveState, type LxdLive, type LxdMemberRow } from '../../../src/live/state.js';
+import { reachable, type LiveState, type LxdMachine, type LxdMemberRow } from '../../../src/live/state.js';
 import { changeCluster, defaultPoolSize } from './micro.js';
 import { clusterMates, lxdAt, machineAt } from './model.js';
 
-/** The machines that see the same LXD database as `machine`. */
-export function lxdMates(live: LiveState, machine: string): string[] {
-  return lxdAt(live, machine).clustered ? clusterMates(live, 'lxd', machine) : [machine];
-}
+/** The machines that see the same LXD database as `machine` (itself alone while standalone). */
+export const lxdMates = (live: LiveState, machine: string): string[] => clusterMates(live, 'lxd', machine);
 
-export function forEachLxd(live: LiveState, machine: string, fn: (lxd: LxdLive, name: string) => void): void {
+/** Runs `fn` on the LXD record of every machine that shares `machine`'s database. */
+export function forEachLxd(live: LiveState, machine: string, fn: (lxd: LxdMachine, name: string) => void): void {
   for (const name of lxdMates(live, machine)) fn(lxdAt(live, name), name);
 }
 
@@ -25,7 +24,7 @@ export function createdRow(live: LiveState, machine: string, pool: string, drive
     out['volatile.initial_source'] = source;
     out['zfs.pool_name'] = pool;
     out['source'] = pool;
-    const disk = findDisk(machineAt(live, machine).lxd?.disks ?? [], source);
+    const disk = findDisk(lxdAt(live, machine).disks, source);
     if (disk) disk.partitions = [{ partition: 1 }, { partition: 9 }];
   }
   return { status: 'Created', config: out };
@@ -33,12 +32,11 @@ export function createdRow(live: LiveState, machine: string, pool: string, drive
 
 /** The OSD pools LXD's ceph and cephfs drivers create, sized like any new pool. */
 export function createCephPools(live: LiveState, machine: string, names: string[]): void {
-  const ceph = reachable(live, machine)?.microceph;
-  if (!ceph?.initialized) return;
-  changeCluster(live, 'microceph', machine, (view) => {
-    const size = defaultPoolSize(view);
-    for (const name of names) if (!view.pools.some((p) => p.name === name)) view.pools.push({ name, size });
+  if (!reachable(live, machine)?.microceph?.initialized) return;
+  changeCluster(live, 'microceph', machine, (cluster) => {
+    const size = defaultPoolSize(cluster);
+    for (const name of names) if (!cluster.pools.some((p) => p.name === name)) cluster.pools.push({ name, size });
   });
 }
 
-export const memberNamesOf = (lxd: LxdLive): string[] => lxd.members.map((m) => m.name);
+export const memberNamesOf = (live: LiveState, machine: string): string[] => (machineAt(live, machine).lxd?.members ?? []).map((m) => m.name);

@@ -1,30 +1,22 @@
 // The shared part of a microcluster daemon's effects: a cluster's member list, service placement
-// and (for MicroCeph) OSDs, pools and config are the same on every member, so an effect computes
-// them once from the anchor and hands every member its own copy.
-import type { LiveState, MicroCephLive, MicroOvnLive } from '../../../src/live/state.js';
-import { clusterMates, machineAt } from './model.js';
+// and (for MicroCeph) OSDs, pools and config are stored once per cluster, so an effect changes them
+// there; a joiner's own record then names that cluster.
+import type { LiveState } from '../../../src/live/state.js';
+import { microAt, microClusterAt, recordAt, type MicroClusterOf } from './model.js';
 
 type Micro = 'microceph' | 'microovn';
 
-/** Applies `change` to the anchor's view, then copies the anchor's cluster-wide fields to every member. */
+/** Applies `change` to the anchor's cluster; the `extra` machines (joiners) become its members. */
 export function changeCluster<S extends Micro>(live: LiveState, service: S, anchor: string,
-  change: (view: S extends 'microceph' ? MicroCephLive : MicroOvnLive) => void, extra: string[] = []): void {
-  const mates = [...clusterMates(live, service, anchor), ...extra];
-  const view = machineAt(live, anchor)[service] as (S extends 'microceph' ? MicroCephLive : MicroOvnLive);
-  change(view);
-  for (const name of mates.slice(1)) {
-    const target = machineAt(live, name)[service];
-    if (!target) continue;
-    target.initialized = true;
-    target.members = structuredClone(view.members);
-    target.services = structuredClone(view.services);
-    if (service === 'microceph') {
-      const from = view as MicroCephLive;
-      const to = target as MicroCephLive;
-      to.disks = structuredClone(from.disks);
-      to.config = structuredClone(from.config);
-      to.pools = structuredClone(from.pools);
-    }
+  change: (cluster: MicroClusterOf<S>) => void, extra: string[] = []): void {
+  const cluster = microClusterAt(live, service, anchor);
+  change(cluster);
+  const key = microAt(live, service, anchor).cluster;
+  for (const name of extra) {
+    const own = recordAt(live, name)[service];
+    if (!own) continue;
+    own.initialized = true;
+    own.cluster = key;
   }
 }
 

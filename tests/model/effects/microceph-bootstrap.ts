@@ -2,16 +2,20 @@
 import { microAt, need, type Effect } from './model.js';
 
 export const microcephBootstrap: Effect<'microceph-bootstrap'> = (step, live) => {
-  const c = microAt(live, 'microceph', step.machine);
-  need(!c.initialized, `MicroCeph on ${step.machine}: Unable to initialize cluster: Database is online`);
+  const own = microAt(live, 'microceph', step.machine);
+  need(!own.initialized, `MicroCeph on ${step.machine}: Unable to initialize cluster: Database is online`);
   const { name, address, publicNetwork, clusterNetwork } = step.inputs;
-  c.initialized = true;
-  c.members = [{ name, address, role: 'voter', status: 'ONLINE' }];
-  c.services = ['mon', 'mgr', 'mds'].map((service) => ({ service, location: name }));
-  c.disks = [];
-  c.config = {};
-  if (publicNetwork) c.config['public_network'] = publicNetwork;
-  if (clusterNetwork ?? publicNetwork) c.config['cluster_network'] = (clusterNetwork ?? publicNetwork)!;
-  // The mgr creates .mgr at once, with Ceph's default size.
-  c.pools = [{ name: '.mgr', size: 3 }];
+  const config: Record<string, string> = {};
+  if (publicNetwork) config['public_network'] = publicNetwork;
+  if (clusterNetwork ?? publicNetwork) config['cluster_network'] = (clusterNetwork ?? publicNetwork)!;
+  own.initialized = true;
+  own.cluster = step.machine;
+  live.clusters.microceph[step.machine] = {
+    members: [{ name, address, role: 'voter', status: 'ONLINE' }],
+    services: ['mon', 'mgr', 'mds'].map((service) => ({ service, location: name })),
+    disks: [],
+    config,
+    // The mgr creates .mgr at once, with Ceph's default size.
+    pools: [{ name: '.mgr', size: 3 }],
+  };
 };
