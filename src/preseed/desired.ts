@@ -7,6 +7,7 @@ import type { DiskFilterInput, PreseedInput, SshSystemInput } from './input.js';
 import { lxdConfigValue, secretRef, type LxdConfigValue } from './lxd-config.js';
 import { canonicalIp } from './net.js';
 import { isBootstrap } from './rules.js';
+import { toDesiredSnaps, type DesiredSnaps } from './snaps.js';
 import { Secret } from '../secrets.js';
 
 export const DEFAULT_LOOKUP_TIMEOUT = 60;
@@ -28,6 +29,17 @@ export interface SshEndpoint {
   hostKey: string | null;
   knownHostsFile: string;
   jump: JumpHost | null;
+  /** What the file itself sets (per system or in the top-level `ssh:`): ~/.ssh/config fills only the rest. */
+  written: SshWritten;
+}
+
+export interface SshWritten {
+  port: boolean;
+  user: boolean;
+  identityFile: boolean;
+  knownHosts: boolean;
+  /** The jump host as written: what it leaves out (user, port) may come from ~/.ssh/config. */
+  jump: { host: string; user?: string; port?: number } | null;
 }
 
 export interface DesiredDisk {
@@ -70,7 +82,8 @@ export interface DesiredState {
   /** 'bootstrap': the initiator is listed and the file describes a whole cluster; 'add': it lists new machines for an existing one. */
   mode: 'bootstrap' | 'add';
   discovery: 'unicast' | 'multicast';
-  initiator: { name: string | null; address: string | null };
+  /** `ssh`: how the initiator is reached when it is not listed (add mode): the top-level defaults applied to it. */
+  initiator: { name: string | null; address: string | null; ssh: SshEndpoint };
   lookupSubnet: string | null;
   lookupTimeout: number;
   sessionTimeout: number;
@@ -81,6 +94,8 @@ export interface DesiredState {
   filters: { local: DesiredDiskFilter[]; ceph: DesiredDiskFilter[] };
   /** `lxd.config`: cluster-wide LXD server config the file owns, values as LXD stores them; secret ones wrapped. */
   lxd: { config: Record<string, LxdConfigValue> };
+  /** `snaps`: the snaps the file owns, by name; a snap not listed is left as it is. */
+  snaps: DesiredSnaps;
 }
 
 export interface PathContext {
@@ -95,12 +110,11 @@ export function resolvePath(path: string, ctx: PathContext): string {
   return isAbsolute(path) ? path : resolve(ctx.baseDir, path);
 }
 
-/** `[user@]host[:port]` as OpenSSH's -J reads it; IPv6 hosts in brackets. */
-export function parseJump(text: string, defaultUser: string): JumpHost {
+/** `[user@]host[:port]` as OpenSSH's -J reads it, IPv6 hosts in brackets: only what is written. */
+export function jumpAsWritten(text: string): SshWritten['jump'] & object {
   const at = text.lastIndexOf('@');
-  const user = at >= 0 ? text.slice(0, at) : defaultUser;
   let rest = at >= 0 ? text.slice(at + 1) : text;
-  let port = 22;
+  let port: number | undefined;
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
   if (bracket) {
     rest = bracket[1] ?? rest;
@@ -112,12 +126,22 @@ export function parseJump(text: string, defaultUser: string): JumpHost {
       rest = rest.slice(0, colon);
     }
   }
-  return { user, host: rest, port };
+  return { host: rest, ...(at >= 0 ? { user: text.slice(0, at) } : {}), ...(port !== undefined ? { port } : {}) };
 }
 
-function sshEndpoint(p: PreseedInput, s: { name: string; address: string | null; ssh?: SshSystemInput }, ctx: PathContext): SshEndpoint {
+/** The jump host with OpenSSH's defaults for what is not written (the login's user, port 22). */
+export function parseJump(text: string, defaultUser: string): JumpHost {
+  const w = jumpAsWritten(text);
+  return { user: w.user ?? defaultUser, host: w.host, port: w.port ?? 22 };
+}
+
+function sshEndpoint(p: PreseedInput, s: { name: string; address: string | null; ssh?: SshSystemInput }, ctx: PathContext,
+  written: { d: PreseedInput['ssh']; own: SshSystemInput | undefined }): SshEndpoint {
   const d = p.ssh ?? {};
   const own = s.ssh ?? {};
+  const wd = written.d ?? {};
+  const wo = written.own ?? {};
+  const jumpText = wo.jump ?? wd.jump;
   const user = own.user ?? d.user ?? 'root';
   const identity = own.identity_file ?? d.identity_file;
   const jump = own.jump ?? d.jump;
@@ -129,6 +153,13 @@ function sshEndpoint(p: PreseedInput, s: { name: string; address: string | null;
     hostKey: own.host_key ?? null,
     knownHostsFile: resolvePath(own.known_hosts ?? d.known_hosts ?? '~/.ssh/known_hosts', ctx),
     jump: jump !== undefined ? parseJump(jump, user) : null,
+    written: {
+      port: wo.port !== undefined || wd.port !== undefined,
+      user: wo.user !== undefined || wd.user !== undefined,
+      identityFile: wo.identity_file !== undefined || wd.identity_file !== undefined,
+      knownHosts: wo.known_hosts !== undefined || wd.known_hosts !== undefined,
+      jump: jumpText !== undefined ? jumpAsWritten(jumpText) : null,
+    },
   };
 }
 
@@ -145,9 +176,9 @@ function filterOf(f: DiskFilterInput, kind: 'local' | 'ceph'): DesiredDiskFilter
   };
 }
 
-/** `p` must be a validated, defaulted document. */
-export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext): DesiredState {
-  const systems = (p.systems ?? []).map((s): DesiredSystem => {
+/** `p` must be a validated, defaulted document; `written` is the same document as written (no defaults). */
+export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext, written: PreseedInput = p): DesiredState {
+  const systems = (p.systems ?? []).map((s, i): DesiredSystem => {
     const name = s.name ?? '';
     const address = s.address ?? null;
     return {
@@ -157,7 +188,7 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext):
       underlayIp: s.ovn_underlay_ip ?? null,
       localDisk: s.storage?.local?.path !== undefined ? { path: s.storage.local.path, wipe: s.storage.local.wipe ?? false, encrypt: false } : null,
       cephDisks: (s.storage?.ceph ?? []).map((d) => ({ path: d.path ?? '', wipe: d.wipe ?? false, encrypt: d.encrypt ?? false })),
-      ssh: sshEndpoint(p, { name, address, ...(s.ssh ? { ssh: s.ssh } : {}) }, ctx),
+      ssh: sshEndpoint(p, { name, address, ...(s.ssh ? { ssh: s.ssh } : {}) }, ctx, { d: written.ssh, own: written.systems?.[i]?.ssh }),
     };
   });
   const ovn = p.ovn ?? {};
@@ -168,7 +199,11 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext):
     file,
     mode: bootstrap ? 'bootstrap' : 'add',
     discovery: p.initiator_address !== undefined ? 'unicast' : 'multicast',
-    initiator: { name: initiatorName, address: p.initiator_address ?? null },
+    initiator: {
+      name: initiatorName,
+      address: p.initiator_address ?? null,
+      ssh: sshEndpoint(p, { name: initiatorName ?? p.initiator_address ?? '', address: p.initiator_address ?? null }, ctx, { d: written.ssh, own: undefined }),
+    },
     lookupSubnet: p.lookup_subnet ?? null,
     // MicroCloud uses a timeout only when it is above 0 (cmd/microcloud/preseed.go, RunPreseed).
     lookupTimeout: (p.lookup_timeout ?? 0) > 0 ? p.lookup_timeout! : DEFAULT_LOOKUP_TIMEOUT,
@@ -192,6 +227,7 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext):
       ceph: (p.storage?.ceph ?? []).map((f) => filterOf(f, 'ceph')),
     },
     lxd: { config: Object.fromEntries(Object.entries(p.lxd?.config ?? {}).map(([k, v]) => [k, lxdConfigValue(k, v)])) },
+    snaps: toDesiredSnaps(p),
   };
 }
 

@@ -78,7 +78,7 @@ export function loadPreseed(file: string, text: string, ctx: PathContext): LoadR
   const findings = [...validateShape(defaulted), ...semanticFindings(view(parsed.document.value))];
   const diagnostics = sortDiagnostics(locateFindings(file, parsed.document, findings));
   return {
-    desired: hasErrors(diagnostics) ? null : toDesiredState(view(defaulted), file, ctx),
+    desired: hasErrors(diagnostics) ? null : toDesiredState(view(defaulted), file, ctx, view(parsed.document.value)),
     diagnostics,
   };
 }

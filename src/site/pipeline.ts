@@ -13,7 +13,7 @@ import { READ_RETRY } from '../services/read.js';
 import { gather, gatherOver, type Gathered } from './gather.js';
 import { readPlannedPreseed } from './preseed-file.js';
 import { readSshConfig } from './ssh-config.js';
-import { initiatorEndpoint, siteTargets } from './targets.js';
+import { siteTargets } from './targets.js';
 import { toolVersion } from './version.js';
 
 /** Connection settings for reading a site, and for applying over the same connections. */
@@ -62,9 +62,7 @@ export async function planSite(site: LoadedSite, opts: PlanSiteOptions): Promise
   // ~/.ssh/config as `ssh <name>` would read it, below every key the file sets (src/site/ssh-config.ts).
   const sshConfig = await readSshConfig(pathCtx.homeDir);
   for (const note of sshConfig.notes) opts.logger.debug(note);
-  const targets = siteTargets(desired, desired.mode === 'add' ? initiatorEndpoint(site.text, desired, pathCtx) : null, {
-    sshConfig, text: site.text, onNote: (machine, note) => opts.logger.debug(note, { machine }),
-  });
+  const targets = siteTargets(desired, { sshConfig, onNote: (machine, note) => opts.logger.debug(note, { machine }) });
   opts.logger.debug('gathering', { machines: targets.map((t) => t.key), parallelism: opts.parallelism });
   const started = Date.now();
   const gathered = await gather(targets, {

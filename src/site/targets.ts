@@ -7,13 +7,12 @@
 // itself, per system or in the top-level `ssh:` defaults (those always win). Order: preseed system
 // ssh > preseed top-level ssh > ~/.ssh/config > built-in defaults (root, 22, ~/.ssh/known_hosts,
 // the agent then ~/.ssh/id_*).
-// Pure: the file's text, the DesiredState and the parsed config in, remote-layer targets out.
-import { toDesiredState, type DesiredState, type PathContext, type SshEndpoint } from '../preseed/desired.js';
-import { parseYaml } from '../preseed/document.js';
-import { view, type PreseedInput, type SshDefaultsInput } from '../preseed/input.js';
+// Which keys the file sets is in each endpoint's `written` (src/preseed/desired.ts).
+// Pure: the DesiredState and the parsed config in, remote-layer targets out.
+import type { DesiredState, SshEndpoint } from '../preseed/desired.js';
 import type { SshTarget } from '../remote/index.js';
 import { initiatorKey } from '../plan/topology.js';
-import { expandSshPath, lookupSshConfig, parseProxyJump, type JumpSpec, type PathTokens, type SshConfigFile } from './ssh-config.js';
+import { expandSshPath, lookupSshConfig, type JumpSpec, type PathTokens, type SshConfigFile } from './ssh-config.js';
 
 export interface MachineTarget {
   /** The machine's key in LiveState: the system's name, or initiatorKey(desired). */
@@ -37,87 +36,26 @@ export function sshTarget(key: string, ep: SshEndpoint): SshTarget {
   };
 }
 
-/** The add-mode initiator's endpoint: the top-level ssh defaults applied to it as if it were listed. */
-export function initiatorEndpoint(text: string, desired: DesiredState, ctx: PathContext): SshEndpoint {
-  const key = initiatorKey(desired);
-  const parsed = parseYaml(text);
-  const input = parsed.ok ? view(parsed.document.value) : {};
-  const system = { name: desired.initiator.name ?? key, ...(desired.initiator.address ? { address: desired.initiator.address } : {}) };
-  const [own] = toDesiredState({ ...input, systems: [system] }, desired.file, ctx).systems;
-  return own!.ssh;
-}
-
 export interface SiteTargetOptions {
   /** ~/.ssh/config as readSshConfig read it; without it only the preseed counts. */
   sshConfig?: SshConfigFile | null;
-  /**
-   * The preseed's text, to tell the ssh keys it sets from the built-in defaults (which ~/.ssh/config
-   * overrides). Without it a port of 22, user root and ~/.ssh/known_hosts count as not set.
-   */
-  text?: string;
   /** What of ~/.ssh/config was not used for a machine (ProxyCommand, unexpanded tokens), for the debug log. */
   onNote?: (key: string, note: string) => void;
 }
 
 /** Every machine gather reads: the systems in file order, and in add mode the initiator first. */
-export function siteTargets(desired: DesiredState, initiator: SshEndpoint | null, opts: SiteTargetOptions = {}): MachineTarget[] {
-  const input = opts.text !== undefined ? inputOf(opts.text) : null;
+export function siteTargets(desired: DesiredState, opts: SiteTargetOptions = {}): MachineTarget[] {
   const cfg = opts.sshConfig && opts.sshConfig.lines.length > 0 ? opts.sshConfig : null;
-  const make = (key: string, ep: SshEndpoint, own: SshDefaultsInput | undefined | null): SshTarget =>
-    cfg ? configuredTarget(key, ep, explicitKeys(ep, cfg.home, input, own), cfg, opts.onNote ?? (() => undefined)) : sshTarget(key, ep);
-  const out = desired.systems.map((s, i) => ({ key: s.name, target: make(s.name, s.ssh, input ? input.systems?.[i]?.ssh ?? {} : null) }));
+  const make = (key: string, ep: SshEndpoint): SshTarget =>
+    cfg ? configuredTarget(key, ep, cfg, opts.onNote ?? (() => undefined)) : sshTarget(key, ep);
+  const out = desired.systems.map((s) => ({ key: s.name, target: make(s.name, s.ssh) }));
   const key = initiatorKey(desired);
   if (desired.systems.some((s) => s.name === key)) return out;
-  if (!initiator) throw new Error(`the initiator ${key} is not listed in systems: its SSH endpoint is needed`);
-  return [{ key, target: make(key, initiator, input ? {} : null) }, ...out];
+  return [{ key, target: make(key, desired.initiator.ssh) }, ...out];
 }
 
-function inputOf(text: string): PreseedInput {
-  const parsed = parseYaml(text);
-  return parsed.ok ? view(parsed.document.value) : {};
-}
-
-/** Which ssh settings the preseed gives (either level); ~/.ssh/config fills only the others. */
-interface ExplicitKeys {
-  port: boolean;
-  user: boolean;
-  identityFile: boolean;
-  knownHosts: boolean;
-  /** The preseed's jump as written, so that what it leaves out (user, port) can come from the config. */
-  jump: JumpSpec | null;
-}
-
-function explicitKeys(ep: SshEndpoint, home: string, input: PreseedInput | null, own: SshDefaultsInput | undefined | null): ExplicitKeys {
-  if (input && own) {
-    const d = input.ssh ?? {};
-    const jumpText = own.jump ?? d.jump;
-    let jump: JumpSpec | null = null;
-    if (jumpText !== undefined) {
-      try {
-        jump = parseProxyJump(jumpText)[0] ?? null;
-      } catch {
-        jump = null;
-      }
-    }
-    return {
-      port: own.port !== undefined || d.port !== undefined,
-      user: own.user !== undefined || d.user !== undefined,
-      identityFile: own.identity_file !== undefined || d.identity_file !== undefined,
-      knownHosts: own.known_hosts !== undefined || d.known_hosts !== undefined,
-      jump: jump ?? (ep.jump ? { ...ep.jump } : null),
-    };
-  }
-  // No text: the built-in defaults are what counts as "not set".
-  return {
-    port: ep.port !== 22,
-    user: ep.user !== 'root',
-    identityFile: ep.identityFile !== null,
-    knownHosts: ep.knownHostsFile !== `${home.replace(/\/$/, '')}/.ssh/known_hosts`,
-    jump: ep.jump ? { ...ep.jump } : null,
-  };
-}
-
-function configuredTarget(key: string, ep: SshEndpoint, explicit: ExplicitKeys, cfg: SshConfigFile, note: (key: string, note: string) => void): SshTarget {
+function configuredTarget(key: string, ep: SshEndpoint, cfg: SshConfigFile, note: (key: string, note: string) => void): SshTarget {
+  const explicit = ep.written;
   const c = lookupSshConfig(cfg, ep.host);
   for (const n of c.notes) note(key, n);
   const host = c.hostName ?? ep.host;

@@ -48,7 +48,7 @@ function bootstrapAddresses(): string[] {
 
 test('gather reads a fresh lab machine exactly as the planner\'s fixture of a bare machine describes it', async () => {
   const loaded = await readPlannedPreseed(lab.file, lab.dir);
-  const gathered = await gather(siteTargets(loaded.result.desired!, null), { connect: PLAN_CONNECT });
+  const gathered = await gather(siteTargets(loaded.result.desired!), { connect: PLAN_CONNECT });
   try {
     expect(Object.keys(gathered.live.machines)).toEqual(NODES);
     NODES.forEach((name, k) => {
@@ -141,7 +141,7 @@ describe('--json and --out', () => {
     const loaded = await readPlannedPreseed(lab.file, lab.dir);
     expect(saved.preseedDigest).toBe(loaded.digest);
     // The fingerprint is of the live state gathered now: the site has not moved.
-    const gathered = await gather(siteTargets(loaded.result.desired!, null), { connect: PLAN_CONNECT });
+    const gathered = await gather(siteTargets(loaded.result.desired!), { connect: PLAN_CONNECT });
     await gathered.close();
     expect(saved.liveFingerprint).toBe(liveFingerprint(gathered.live));
     // --json and --out together: the same document on stdout and in the file.

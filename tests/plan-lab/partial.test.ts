@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function gatherLive(): Promise<LiveState> {
-  const g = await gather(siteTargets(desired, null), { connect: PLAN_CONNECT });
+  const g = await gather(siteTargets(desired), { connect: PLAN_CONNECT });
   // Fail fast, and say why, rather than hang until the test times out.
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<never>((_, reject) => {

@@ -23,7 +23,7 @@ afterAll(async () => {
 async function gatherAll(lab: PlanLab, parallelism = 10): Promise<void> {
   const loaded = await readPlannedPreseed(lab.file, lab.dir);
   lab.site.resetCounters();
-  const g = await gather(siteTargets(loaded.result.desired!, null), { parallelism, connect: PLAN_CONNECT });
+  const g = await gather(siteTargets(loaded.result.desired!), { parallelism, connect: PLAN_CONNECT });
   await g.close();
   for (const [name, m] of Object.entries(g.live.machines)) if (!m.reachable) throw new Error(`${name}: ${m.reason}`);
 }
@@ -51,20 +51,21 @@ test('every machine gets the same fixed set of commands and requests, at 3 machi
   const reference = three.get('node1')!;
   for (const list of [...three.values(), ...six.values()]) expect(list).toEqual(reference);
   // The set itself, on a fresh machine: one login, 2 commands (the host facts, one socket probe for
-  // all three daemons), 9 requests.
+  // all four daemons, MicroCloud's included, and snapd), 11 requests (snapd's two: the snaps and its version).
   expect(reference.filter((x) => x === 'ssh login')).toHaveLength(1);
   expect(reference.filter((x) => x.startsWith('exec '))).toEqual([
     `exec sh -c for p in "$@"; do if [ -S "$p" ]; then printf '%s\\n' "$p"; fi; done sh ${[
       '/var/snap/lxd/common/lxd/unix.socket', '/var/lib/lxd/unix.socket',
-      '/var/snap/microceph/common/state/control.socket', '/var/snap/microovn/common/state/control.socket'].join(' ')}`,
+      '/var/snap/microceph/common/state/control.socket', '/var/snap/microovn/common/state/control.socket',
+      '/var/snap/microcloud/common/state/control.socket', '/run/snapd.socket'].join(' ')}`,
     `exec sh -c ${FACTS_SCRIPT}`,
   ]);
   expect(reference.filter((x) => / GET /.test(x))).toEqual([
     'lxd GET /1.0', 'lxd GET /1.0/networks?recursion=1', 'lxd GET /1.0/profiles/default', 'lxd GET /1.0/resources',
     'lxd GET /1.0/storage-pools?recursion=1', 'microceph GET /core/1.0', 'microceph GET /core/1.0/cluster',
-    'microovn GET /core/1.0', 'microovn GET /core/1.0/cluster',
+    'microovn GET /core/1.0', 'microovn GET /core/1.0/cluster', 'snapd GET /v2/snaps', 'snapd GET /v2/system-info',
   ]);
-  expect(reference).toHaveLength(12);
+  expect(reference).toHaveLength(14);
   expect(large.site.mutations()).toBe(0);
   expect(small.site.mutations()).toBe(0);
 });

@@ -3,7 +3,7 @@
 import { ApiError, HostKeyMismatch, Unreachable } from '../../src/remote/index.js';
 import { failureReason } from '../../src/site/gather.js';
 import pLimit from 'p-limit';
-import { initiatorEndpoint, siteTargets, sshTarget } from '../../src/site/targets.js';
+import { siteTargets, sshTarget } from '../../src/site/targets.js';
 import { loadPreseed } from '../../src/preseed/load.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 
@@ -29,7 +29,7 @@ systems:
 
 test('every system: host (ssh.host, else address), port, user, identity and known_hosts resolved, pinned key, jump host', () => {
   const d = desired(BOOTSTRAP);
-  expect(siteTargets(d, null)).toEqual([
+  expect(siteTargets(d)).toEqual([
     { key: 'n1', target: {
       name: 'n1', host: 'n1.example.org', port: 2222, user: 'ubuntu', identityFile: '/etc/microcloud/keys/deploy',
       knownHostsFile: '/etc/microcloud/known_hosts', hostKey: 'SHA256:uCJd7Uv4yFB1VYB0wGJ5q5CNzSCaJ1Xx8cVWf2xXc3o',
@@ -37,12 +37,12 @@ test('every system: host (ssh.host, else address), port, user, identity and know
     } },
     { key: 'n2', target: expect.objectContaining({ name: 'n2', host: '10.0.0.12', port: 22, user: 'root' }) },
   ]);
-  expect(siteTargets(d, null)[1]!.target).not.toHaveProperty('hostKey');
+  expect(siteTargets(d)[1]!.target).not.toHaveProperty('hostKey');
 });
 
 test('defaults of a plain MicroCloud file: root, port 22, ~/.ssh/known_hosts, the agent or ~/.ssh keys', () => {
   const d = desired('lookup_subnet: 10.0.0.0/24\ninitiator: n1\nsession_passphrase: s3cret-Passphrase-42\nsystems:\n  - name: n1\n  - name: n2\n');
-  expect(siteTargets(d, null).map((t) => t.target)).toEqual([
+  expect(siteTargets(d).map((t) => t.target)).toEqual([
     { name: 'n1', host: 'n1', port: 22, user: 'root', knownHostsFile: '/home/op/.ssh/known_hosts' },
     { name: 'n2', host: 'n2', port: 22, user: 'root', knownHostsFile: '/home/op/.ssh/known_hosts' },
   ]);
@@ -52,19 +52,19 @@ test('an add file: the initiator (not listed) is reached at initiator_address wi
   const text = BOOTSTRAP.replace('initiator_address: 10.0.0.11', 'initiator_address: 10.0.0.10');
   const d = desired(text);
   expect(d.mode).toBe('add');
-  const init = initiatorEndpoint(text, d, CTX);
-  expect(init).toEqual({
+  expect(d.initiator.ssh).toEqual({
     host: '10.0.0.10', port: 2222, user: 'ubuntu', identityFile: '/etc/microcloud/keys/deploy', hostKey: null,
     knownHostsFile: '/etc/microcloud/known_hosts', jump: { user: 'ubuntu', host: 'bastion.example.org', port: 22 },
+    written: { port: true, user: true, identityFile: true, knownHosts: true, jump: { host: 'bastion.example.org' } },
   });
-  const targets = siteTargets(d, init);
+  const targets = siteTargets(d);
   expect(targets.map((t) => t.key)).toEqual(['10.0.0.10', 'n1', 'n2']);
   expect(targets[0]!.target).toMatchObject({ name: '10.0.0.10', host: '10.0.0.10', port: 2222 });
-  expect(() => siteTargets(d, null)).toThrow('the initiator 10.0.0.10 is not listed in systems: its SSH endpoint is needed');
 });
 
 test('sshTarget leaves out what is not set', () => {
-  expect(sshTarget('m', { host: 'h', port: 22, user: 'root', identityFile: null, hostKey: null, knownHostsFile: '/k', jump: null }))
+  const written = { port: false, user: false, identityFile: false, knownHosts: false, jump: null };
+  expect(sshTarget('m', { host: 'h', port: 22, user: 'root', identityFile: null, hostKey: null, knownHostsFile: '/k', jump: null, written }))
     .toEqual({ name: 'm', host: 'h', port: 22, user: 'root', knownHostsFile: '/k' });
 });
 

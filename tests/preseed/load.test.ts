@@ -78,7 +78,7 @@ describe('files MicroCloud accepts', () => {
     const d = result.desired!;
     expect(d.mode).toBe('bootstrap');
     expect(d.discovery).toBe('unicast');
-    expect(d.initiator).toEqual({ name: 'mc01', address: '10.0.0.11' });
+    expect(d.initiator).toMatchObject({ name: 'mc01', address: '10.0.0.11', ssh: { host: '10.0.0.11', port: 22, user: 'root' } });
     expect(d.lookupTimeout).toBe(300);
     expect(d.sessionTimeout).toBe(1800);
     expect(d.systems.map((s) => s.name)).toEqual(['mc01', 'mc02', 'mc03']);
@@ -98,11 +98,12 @@ describe('files MicroCloud accepts', () => {
     expect(result.diagnostics).toEqual([]);
     const d = result.desired!;
     expect(d).toMatchObject({ mode: 'bootstrap', discovery: 'multicast', lookupTimeout: 60, sessionTimeout: 3600, sessionPassphrase: null });
-    expect(d.initiator).toEqual({ name: 'micro01', address: null });
+    expect(d.initiator).toMatchObject({ name: 'micro01', address: null, ssh: { host: 'micro01' } });
     expect(d.ovn.enabled).toBe(false);
     expect(d.ceph).toEqual({ cephfs: false, publicNetwork: null, internalNetwork: null });
     // SSH defaults: host = name (no address), root, port 22, ~/.ssh/known_hosts.
-    expect(d.systems[0]?.ssh).toEqual({ host: 'micro01', port: 22, user: 'root', identityFile: null, hostKey: null, knownHostsFile: '/home/op/.ssh/known_hosts', jump: null });
+    expect(d.systems[0]?.ssh).toEqual({ host: 'micro01', port: 22, user: 'root', identityFile: null, hostKey: null, knownHostsFile: '/home/op/.ssh/known_hosts', jump: null,
+      written: { port: false, user: false, identityFile: false, knownHosts: false, jump: null } });
   });
 
   test('0 timeouts mean the defaults, like MicroCloud', () => {
@@ -149,8 +150,12 @@ describe('normalization', () => {
     expect(d.systems[0]?.ssh).toEqual({
       host: '10.0.0.11', port: 2222, user: 'ubuntu', identityFile: '/etc/microcloud/keys/site_ed25519', hostKey: null,
       knownHostsFile: '/home/op/.ssh/site_known_hosts', jump: { user: 'admin', host: 'bastion', port: 2200 },
+      written: { port: true, user: true, identityFile: true, knownHosts: true, jump: { user: 'admin', host: 'bastion', port: 2200 } },
     });
     expect(d.systems[1]?.ssh).toMatchObject({ host: 'n2.mgmt', port: 22, user: 'root', hostKey: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s' });
+    // What the file writes, not what the defaults fill, is what ~/.ssh/config may not override.
+    const bare = load(...unicast({})).desired!.systems[0]!.ssh;
+    expect(bare).toMatchObject({ port: 22, user: 'root', written: { port: false, user: false, identityFile: false, knownHosts: false, jump: null } });
   });
 
   test('jump host forms', () => {

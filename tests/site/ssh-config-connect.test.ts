@@ -45,7 +45,7 @@ Host lab-jumped
   ProxyJump lab-bastion
 `);
   const r = loadPreseed(join(home, 'site.yaml'), PRESEED, { baseDir: home, homeDir: home });
-  const targets = siteTargets(r.desired!, null, { sshConfig: await readSshConfig(home), text: PRESEED });
+  const targets = siteTargets(r.desired!, { sshConfig: await readSshConfig(home) });
   expect(targets[1]!.target.jump).toMatchObject({ name: 'lab-jumped (jump host lab-bastion)', host: s.host, port: s.port, knownHostsFile: knownHosts });
 
   const before = (s.log().match(/Accepted publickey/g) ?? []).length;

@@ -9,7 +9,7 @@ import SSHConfig from 'ssh-config';
 import { loadPreseed } from '../../src/preseed/load.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 import { expandSshPath, lookupSshConfig, parseProxyJump, parseSshConfig, readSshConfig, type SshConfigFile } from '../../src/site/ssh-config.js';
-import { initiatorEndpoint, siteTargets } from '../../src/site/targets.js';
+import { siteTargets } from '../../src/site/targets.js';
 
 let home: string;
 
@@ -69,7 +69,7 @@ systems:
 test('a Host alias as the system name: HostName, User, Port, IdentityFile, UserKnownHostsFile from ~/.ssh/config', async () => {
   const cfg = await config(CONFIG);
   const d = desired(PLAIN);
-  const targets = siteTargets(d, null, { sshConfig: cfg, text: PLAIN }).map((t) => t.target);
+  const targets = siteTargets(d, { sshConfig: cfg }).map((t) => t.target);
   expect(targets[0]).toEqual({
     name: 'n1', host: '10.1.0.11', port: 2201, user: 'admin',
     // %h is the host after HostName, %r the remote user, %p the port; %n the name as given, %d home.
@@ -104,7 +104,7 @@ systems:
   - name: n4
     ssh: {host: alias-of-n4}
 `;
-  const targets = siteTargets(desired(text), null, { sshConfig: cfg, text }).map((t) => t.target);
+  const targets = siteTargets(desired(text), { sshConfig: cfg }).map((t) => t.target);
   // Explicit port 22 and user root (the built-in defaults' values) still win over the config.
   expect(targets[0]).toEqual({ name: 'n1', host: '10.1.0.11', port: 22, user: 'root',
     identityFile: '/etc/microcloud/keys/n1', knownHostsFile: '/etc/microcloud/known_hosts' });
@@ -117,9 +117,9 @@ systems:
 test('without the preseed text, the built-in defaults count as not set; without a config nothing changes', async () => {
   const cfg = await config(CONFIG);
   const d = desired(PLAIN);
-  expect(siteTargets(d, null, { sshConfig: cfg })[0]!.target).toMatchObject({ host: '10.1.0.11', port: 2201, user: 'admin' });
-  const without = siteTargets(d, null).map((t) => t.target);
-  expect(siteTargets(d, null, { sshConfig: await readSshConfig(join(home, 'nowhere')), text: PLAIN }).map((t) => t.target)).toEqual(without);
+  expect(siteTargets(d, { sshConfig: cfg })[0]!.target).toMatchObject({ host: '10.1.0.11', port: 2201, user: 'admin' });
+  const without = siteTargets(d).map((t) => t.target);
+  expect(siteTargets(d, { sshConfig: await readSshConfig(join(home, 'nowhere')) }).map((t) => t.target)).toEqual(without);
   expect(without[0]).toEqual({ name: 'n1', host: 'n1', port: 22, user: 'root', knownHostsFile: join(home, '.ssh', 'known_hosts') });
 });
 
@@ -133,8 +133,7 @@ systems:
     address: 10.0.0.15
 `;
   const d = desired(text);
-  const init = initiatorEndpoint(text, d, CTX());
-  const [first] = siteTargets(d, init, { sshConfig: cfg, text });
+  const [first] = siteTargets(d, { sshConfig: cfg });
   expect(first).toEqual({ key: '10.0.0.10', target: { name: '10.0.0.10', host: '10.0.0.10', port: 2222, user: 'init-user',
     identityFile: join(home, '.ssh', 'init'), knownHostsFile: join(home, '.ssh', 'known_hosts') } });
 });
@@ -155,7 +154,7 @@ Host *
   ProxyJump bastion
 `);
   const text = PLAIN.replace('  - name: n4\n', '  - name: n4\n    ssh: {jump: "gw"}\n');
-  const targets = siteTargets(desired(text), null, { sshConfig: cfg, text }).map((t) => t.target);
+  const targets = siteTargets(desired(text), { sshConfig: cfg }).map((t) => t.target);
   const bastion = { name: 'n1 (jump host bastion)', host: '192.0.2.1', port: 2022, user: 'jumper',
     identityFile: join(home, '.ssh', 'bastion_key'), knownHostsFile: join(home, '.ssh', 'known_hosts') };
   expect(targets[0]).toEqual({ name: 'n1', host: 'n1', port: 22, user: 'root', knownHostsFile: join(home, '.ssh', 'known_hosts'), jump: bastion });
@@ -170,7 +169,7 @@ Host *
 test('the preseed jump host is looked up in the config for what it leaves out', async () => {
   const cfg = await config('Host gw\n  HostName 192.0.2.9\n  User gwuser\n  Port 2299\n');
   const text = PLAIN.replace('  - name: n4\n', '  - name: n4\n    ssh: {jump: "gw"}\n  - name: n5\n    ssh: {jump: "me@gw:22"}\n');
-  const targets = siteTargets(desired(text), null, { sshConfig: cfg, text }).map((t) => t.target);
+  const targets = siteTargets(desired(text), { sshConfig: cfg }).map((t) => t.target);
   expect(targets[3]!.jump).toMatchObject({ host: '192.0.2.9', port: 2299, user: 'gwuser' });
   expect(targets[4]!.jump).toMatchObject({ host: '192.0.2.9', port: 22, user: 'me' });
 });
@@ -191,7 +190,7 @@ Host *
 `;
   const cfg = await config(text);
   const notes: string[] = [];
-  const [t] = siteTargets(desired(PLAIN), null, { sshConfig: cfg, text: PLAIN, onNote: (k, n) => notes.push(`${k}: ${n}`) });
+  const [t] = siteTargets(desired(PLAIN), { sshConfig: cfg, onNote: (k, n) => notes.push(`${k}: ${n}`) });
   expect(t!.target).toMatchObject({ host: '10.1.0.11', port: 22, user: 'root' });
   expect(existsSync(marker)).toBe(false);
   const where = join(home, '.ssh', 'config');
@@ -217,7 +216,7 @@ test('tokens: %% and ${HOME} expand; others (%C, %L, ${VAR}, ~user) are refused 
   expect(expandSshPath(cfg, '%u-%d', t)).toBe('/w/op-/h');
   const notes: string[] = [];
   const text = PLAIN.replace('name: n1', 'name: x');
-  const [first] = siteTargets(desired(text.replace('initiator: n1', 'initiator: x')), null, { sshConfig: cfg, onNote: (_k, n) => notes.push(n) });
+  const [first] = siteTargets(desired(text.replace('initiator: n1', 'initiator: x')), { sshConfig: cfg, onNote: (_k, n) => notes.push(n) });
   expect(first!.target.identityFile).toBe('/h/.ssh/100%');
   expect(notes).toEqual(['/c: IdentityFile ~/.ssh/%C for x ignored: %C in ~/.ssh/%C is not expanded by this tool']);
 });
