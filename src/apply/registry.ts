@@ -21,6 +21,7 @@ import { microcephJoin } from './steps/microceph-join.js';
 import { microcephReplication } from './steps/microceph-replication.js';
 import { microovnBootstrap } from './steps/microovn-bootstrap.js';
 import { microovnJoin } from './steps/microovn-join.js';
+import { microcloudBootstrap } from './steps/microcloud-bootstrap.js';
 import { planStepRunner, type StepActor } from './steps/runner.js';
 import type { StepRegistry, StepRunner } from './types.js';
 
@@ -32,6 +33,7 @@ export const STEP_ACTORS: { [K in StepKind]: StepActor<K> } = {
   'microceph-config': microcephConfig,
   'microovn-bootstrap': microovnBootstrap,
   'microovn-join': microovnJoin,
+  'microcloud-bootstrap': microcloudBootstrap,
   'lxd-server-config': lxdServerConfig,
   'lxd-bootstrap': lxdBootstrap,
   'lxd-join': lxdJoin,

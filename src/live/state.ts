@@ -25,6 +25,7 @@ export interface LiveClusters {
   lxd: Record<string, LxdCluster>;
   microceph: Record<string, MicroCephCluster>;
   microovn: Record<string, MicroOvnCluster>;
+  microcloud: Record<string, MicroCloudCluster>;
 }
 
 export type MachineLive = MachineRecord | UnreachableMachine;
@@ -43,6 +44,8 @@ export interface MachineRecord {
   lxd: LxdMachine | null;
   microceph: MicroMachine | null;
   microovn: MicroMachine | null;
+  /** The MicroCloud daemon (the `microcloud` snap): null where the snap is not installed. */
+  microcloud: MicroMachine | null;
 }
 
 export interface HostFacts {
@@ -50,7 +53,11 @@ export interface HostFacts {
   interfaces: HostInterface[];
   /** The IPv4 default route (`/proc/net/route`); MicroCloud creates the Fan network only with one. */
   defaultRoute: { gateway: string; dev: string } | null;
+  /** What snapd lists (GET /v2/snaps), bases and snapd included; empty without snapd. */
   snaps: InstalledSnap[];
+  /** snapd (GET /v2/system-info); null: the machine has none (no /run/snapd.socket, e.g. Debian's
+   *  real hosts). Absent where host facts were not read (apply's narrow reads). */
+  snapd?: { version: string } | null;
 }
 
 export interface HostInterface {
@@ -64,6 +71,14 @@ export interface HostInterface {
 export interface InstalledSnap {
   name: string;
   version: string;
+  /** The store revision ("33110"; "x1" for a local one). */
+  revision: string;
+  /** snapd's tracking-channel in full ("5.21/stable"); "" when it tracks none. */
+  channel: string;
+  /** A hold on its refreshes is in force now (`snap refresh --hold`). */
+  held: boolean;
+  /** In a cohort (`--cohort="+"`), so refreshes give every member the same revision. */
+  cohort: boolean;
 }
 
 /** LXD as this machine answers it (GET /1.0, its disks, its rows of the cluster's objects). */
@@ -216,9 +231,15 @@ export interface MicroOvnCluster {
   services: ServicePlacement[];
 }
 
+/** MicroCloud's own cluster: its members (the services are the other daemons' clusters). */
+export interface MicroCloudCluster {
+  members: MicroMember[];
+}
+
 /** The planner's view of a microcluster daemon on one machine: its own state and its cluster's. */
 export type MicroCephLive = Omit<MicroMachine, 'cluster'> & MicroCephCluster;
 export type MicroOvnLive = Omit<MicroMachine, 'cluster'> & MicroOvnCluster;
+export type MicroCloudLive = Omit<MicroMachine, 'cluster'> & MicroCloudCluster;
 
 /** One machine as the planner sees it: what `reachable` composes from a record and its clusters. */
 export interface ReachableMachine {
@@ -227,10 +248,13 @@ export interface ReachableMachine {
   lxd: LxdLive | null;
   microceph: MicroCephLive | null;
   microovn: MicroOvnLive | null;
+  microcloud: MicroCloudLive | null;
 }
 
-export type ServiceName = 'lxd' | 'microceph' | 'microovn';
+export type ServiceName = 'lxd' | 'microceph' | 'microovn' | 'microcloud';
+/** The daemons built on microcluster. */
+export type MicroName = Exclude<ServiceName, 'lxd'>;
 
-export const SERVICE_LABEL: Record<ServiceName, string> = { lxd: 'LXD', microceph: 'MicroCeph', microovn: 'MicroOVN' };
+export const SERVICE_LABEL: Record<ServiceName, string> = { lxd: 'LXD', microceph: 'MicroCeph', microovn: 'MicroOVN', microcloud: 'MicroCloud' };
 
-export { reachable, recordOf, lxdClusterOf, microClusterOf, liveFromViews, splitLxd, splitMicro } from './view.js';
+export { reachable, recordOf, lxdClusterOf, microClusterOf, liveFromViews, splitLxd, splitMicro, emptyClusters, MICRO_NAMES } from './view.js';

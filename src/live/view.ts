@@ -4,16 +4,20 @@
 // frozen: what it shares with the store (config, member lists…) is the store's, and a write to a
 // view's own field would be lost, so it throws instead.
 import type {
-  LiveState, LxdCluster, LxdLive, LxdMachine, LxdMemberRow, MachineLive, MachineRecord, MicroCephCluster,
-  MicroCephLive, MicroMachine, MicroOvnCluster, MicroOvnLive, ReachableMachine, UnreachableMachine,
+  LiveClusters, LiveState, LxdCluster, LxdLive, LxdMachine, LxdMemberRow, MachineLive, MachineRecord,
+  MicroCloudLive, MicroCephLive, MicroMachine, MicroName, MicroOvnLive, ReachableMachine, UnreachableMachine,
 } from './state.js';
 
-type Micro = 'microceph' | 'microovn';
-type ClusterOf<S extends Micro> = S extends 'microceph' ? MicroCephCluster : MicroOvnCluster;
+type Micro = MicroName;
+type ClusterOf<S extends Micro> = LiveClusters[S][string];
 
-const EMPTY_CEPH: MicroCephCluster = { members: [], disks: [], services: [], config: {}, pools: [] };
-const EMPTY_OVN: MicroOvnCluster = { members: [], services: [] };
-const emptyOf = <S extends Micro>(s: S): ClusterOf<S> => structuredClone(s === 'microceph' ? EMPTY_CEPH : EMPTY_OVN) as ClusterOf<S>;
+const EMPTY: { [S in Micro]: ClusterOf<S> } = {
+  microceph: { members: [], disks: [], services: [], config: {}, pools: [] },
+  microovn: { members: [], services: [] },
+  microcloud: { members: [] },
+};
+const emptyOf = <S extends Micro>(s: S): ClusterOf<S> => structuredClone(EMPTY[s]) as ClusterOf<S>;
+export const MICRO_NAMES: readonly Micro[] = ['microceph', 'microovn', 'microcloud'];
 
 /** The stored record of a reachable machine. */
 export function recordOf(live: LiveState, name: string): MachineRecord | undefined {
@@ -65,6 +69,7 @@ export function reachable(live: LiveState, name: string): ReachableMachine | und
     lxd: m.lxd && lxdView(m.lxd, live.clusters.lxd[m.lxd.cluster]),
     microceph: micro('microceph') as MicroCephLive | null,
     microovn: micro('microovn') as MicroOvnLive | null,
+    microcloud: micro('microcloud') as MicroCloudLive | null,
   });
 }
 
@@ -90,23 +95,25 @@ export function splitMicro<S extends Micro>(view: Omit<MicroMachine, 'cluster'> 
   return { machine, cluster: initialized ? own : null };
 }
 
+export const emptyClusters = (): LiveClusters => ({ lxd: {}, microceph: {}, microovn: {}, microcloud: {} });
+
 /** Per-machine views as LiveState, each machine's clusters its own (keyed by the machine). */
 export function liveFromViews(views: Record<string, ReachableMachine | UnreachableMachine>): LiveState {
-  const live: LiveState = { machines: {}, clusters: { lxd: {}, microceph: {}, microovn: {} } };
+  const live: LiveState = { machines: {}, clusters: emptyClusters() };
   for (const [key, v] of Object.entries(views)) {
     if (!v.reachable) { live.machines[key] = v; continue; }
-    const record: MachineRecord = { reachable: true, host: v.host, lxd: null, microceph: null, microovn: null };
+    const record: MachineRecord = { reachable: true, host: v.host, lxd: null, microceph: null, microovn: null, microcloud: null };
     if (v.lxd) {
       const s = splitLxd(v.lxd, key);
       record.lxd = s.machine;
       live.clusters.lxd[key] = s.cluster;
     }
-    for (const service of ['microceph', 'microovn'] as const) {
+    for (const service of MICRO_NAMES) {
       const view = v[service];
       if (!view) continue;
-      const s = splitMicro(view as MicroCephLive & MicroOvnLive, key, service);
+      const s = splitMicro(view as MicroCephLive, key, service);
       record[service] = s.machine;
-      if (s.cluster) (live.clusters[service] as Record<string, MicroCephCluster | MicroOvnCluster>)[key] = s.cluster;
+      if (s.cluster) (live.clusters[service] as Record<string, ClusterOf<Micro>>)[key] = s.cluster;
     }
     live.machines[key] = record satisfies MachineLive;
   }

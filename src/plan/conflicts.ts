@@ -9,7 +9,7 @@ import { reachable, SERVICE_LABEL, type ReachableMachine, type ServiceName } fro
 import type { UnmanagedMember } from './plan.js';
 import { clusterLxd, sameNetwork, type Site } from './topology.js';
 
-const SERVICES: readonly ServiceName[] = ['lxd', 'microceph', 'microovn'];
+const SERVICES: readonly ServiceName[] = ['lxd', 'microceph', 'microovn', 'microcloud'];
 
 function inCluster(m: ReachableMachine | undefined, svc: ServiceName): boolean {
   if (svc === 'lxd') return m?.lxd?.clustered === true;
@@ -21,12 +21,13 @@ function membersOf(m: ReachableMachine | undefined, svc: ServiceName): string[] 
   return (svc === 'lxd' ? m!.lxd!.members : m![svc]!.members).map((x) => x.name);
 }
 
-const used = (site: Site, svc: ServiceName): boolean => svc === 'lxd' || (svc === 'microceph' ? site.ceph : site.ovn);
+const used = (site: Site, svc: ServiceName): boolean => ({ lxd: true, microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud })[svc];
 
 const LEAVE_HINT: Record<ServiceName, string> = {
   lxd: 'remove it from that cluster, or reinstall LXD (snap remove --purge lxd; snap install lxd)',
   microceph: 'reinstall MicroCeph to leave that cluster (snap remove --purge microceph; snap install microceph)',
   microovn: 'reinstall MicroOVN to leave that cluster (snap remove --purge microovn; snap install microovn)',
+  microcloud: 'remove it from that cluster (microcloud remove), or reinstall MicroCloud (snap remove --purge microcloud; snap install microcloud)',
 };
 
 function membership(site: Site, svc: ServiceName): PlanFinding[] {

@@ -1,5 +1,5 @@
-// MicroCeph and MicroOVN steps: bootstrap on the initiator, joins in file order, OSDs, replication
-// and the Ceph cluster network.
+// MicroCloud, MicroCeph and MicroOVN steps: bootstrap on the initiator, joins in file order, OSDs,
+// replication and the Ceph cluster network.
 import { configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
 import { reachable } from '../live/state.js';
@@ -11,9 +11,12 @@ import { microcephMemberAddress } from './steps/microceph-join.js';
 import { MICROCEPH_REPLICATION_ADDRESS, poolsBelow } from './steps/microceph-replication.js';
 import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
 import { microovnMemberAddress } from './steps/microovn-join.js';
+import { microcloudClusterAddress } from './steps/microcloud-bootstrap.js';
 
 export const MICROCEPH_PORT = 7443;
 export const MICROOVN_PORT = 6443;
+/** CloudPort (canonical/microcloud service/service_handler.go, f26e73c). */
+export const MICROCLOUD_PORT = 9443;
 
 const ip = (site: Site, name: string): string => site.addresses.get(name) ?? '';
 const underlay = (site: Site, name: string): string | null => site.desired.systems.find((s) => s.name === name)?.underlayIp ?? null;
@@ -27,6 +30,13 @@ export function microJoinsOf(site: Site, name: string): string[] {
 export function planMicroBootstraps(site: Site, g: PlanGraph): void {
   if (site.mode !== 'bootstrap') return;
   const name = site.initiator;
+  if (site.microcloud) {
+    g.add({
+      address: microcloudClusterAddress(name), kind: 'microcloud-bootstrap', service: 'microcloud', machine: name,
+      reason: `bootstrap MicroCloud on ${name}, so that microcloud status, add and remove know the site`,
+      inputs: { name, address: hostPort(ip(site, name), MICROCLOUD_PORT) },
+    }, []);
+  }
   if (site.ceph) {
     const subnet = microcloudSubnet(site, name);
     const publicNetwork = site.desired.ceph.publicNetwork ?? subnet;

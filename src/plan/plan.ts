@@ -26,6 +26,9 @@ export interface StepInputs {
   'microceph-config': { key: string; value: string };
   'microovn-bootstrap': { name: string; address: string; encapIp: string | null };
   'microovn-join': { name: string; address: string; encapIp: string | null; cluster: string };
+  /** MicroCloud's own microcluster: `name` is the hostname (the daemon's name), `address` <ip>:9443. */
+  'microcloud-bootstrap': { name: string; address: string };
+
   /**
    * PATCH /1.0 on the step's machine; `target` is the member for member-local keys, null for global ones.
    * `fromFile`: the values are the file's (`lxd.config`), set as written. `sensitive`: keys whose

@@ -8,7 +8,8 @@ import { clusterConflicts } from './conflicts.js';
 import { findDisk, isPartitioned } from './disk-paths.js';
 import { resolveDisks } from './disks.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
-import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine } from '../live/state.js';
+import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine, type ServiceName } from '../live/state.js';
+import { visible } from '../preseed/text.js';
 import { buildSite, globalAddresses, interfaceAddress, type Site } from './topology.js';
 
 /** Preflight of a file against a site, disk resolution findings included. */
@@ -29,6 +30,7 @@ export function assess(desired: DesiredState, live: LiveState): { site: Site; fi
       ...hosts(site),
       ...services(site),
       ...minimumVersions(site),
+      ...microcloudNames(site),
       ...cephQuorum(site),
       ...addresses(site),
       ...uplinks(site),
@@ -76,7 +78,7 @@ function services(site: Site): PlanFinding[] {
   if (!init) return out;
   const d = site.desired;
   const wantsCeph = d.systems.some((s) => s.cephDisks.length > 0) || d.filters.ceph.length > 0;
-  const used = { microceph: site.ceph, microovn: site.ovn };
+  const used = { microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud };
   for (const svc of ['microceph', 'microovn'] as const) {
     if (used[svc]) continue;
     const label = SERVICE_LABEL[svc];
@@ -91,7 +93,7 @@ function services(site: Site): PlanFinding[] {
         'install it (snap install microovn) or remove the ovn section and the uplink interfaces'));
     }
   }
-  for (const svc of ['lxd', 'microceph', 'microovn'] as const) {
+  for (const svc of ['lxd', 'microceph', 'microovn', 'microcloud'] as const) {
     if (svc !== 'lxd' && !used[svc]) continue;
     const want = init[svc]?.version;
     for (const [name, m] of machines(site)) {
@@ -129,10 +131,14 @@ export const MINIMUM_VERSIONS = {
   lxd: { min: [5, 21], text: '5.21', channel: '5.21/stable' },
   microceph: { min: [19, 2], text: '19.2', channel: 'squid/stable' },
   microovn: { min: [24, 3], text: '24.03', channel: '24.03/stable' },
+  // Not in version.go (MicroCloud does not check itself): the MicroCloud this tool forms a cluster
+  // with, as read in canonical/microcloud 2.1.3 and f26e73c (microcluster /core/1.0, the trust
+  // session, PUT /1.0/services).
+  microcloud: { min: [2, 1], text: '2.1', channel: '2/stable' },
 } as const;
 
 /** The version's [major, minor] and how to show it, or null when it has no such form. */
-export function parseServiceVersion(svc: 'lxd' | 'microceph' | 'microovn', raw: string): { major: number; minor: number; shown: string } | null {
+export function parseServiceVersion(svc: ServiceName, raw: string): { major: number; minor: number; shown: string } | null {
   const m = svc === 'microceph' ? /(\d+)\.(\d+)\.\d+/.exec(raw) : /^v?(\d+)\.(\d+)/.exec(raw.trim());
   if (!m) return null;
   return { major: Number(m[1]), minor: Number(m[2]), shown: svc === 'microceph' ? m[0] : raw.trim() };
@@ -153,13 +159,25 @@ function cephQuorum(site: Site): PlanFinding[] {
     'bring those machines back (or repair the monitors), then plan again; Ceph\'s pools and config cannot be read until then')];
 }
 
+/**
+ * MicroCloud's daemon is named after its machine's hostname (cmd/microcloud/preseed.go: os.Hostname(),
+ * canonical/microcloud f26e73c), and its join token must name it: a system named otherwise cannot
+ * join MicroCloud's cluster under its name in the file.
+ */
+function microcloudNames(site: Site): PlanFinding[] {
+  if (!site.microcloud) return [];
+  return machines(site).filter(([name, m]) => m.microcloud && !m.microcloud.initialized && m.host.hostname !== name).map(([name, m]) =>
+    errorAt('microcloud-name', name, `${name}'s hostname is ${JSON.stringify(visible(m.host.hostname))}: MicroCloud names each member after its hostname, so the system must be named ${JSON.stringify(visible(m.host.hostname))} in the file`,
+      `rename the system to its hostname (or set the machine's hostname to ${name}) before MicroCloud's cluster is formed`));
+}
+
 const isLegacy = (d: object | null | undefined): boolean => (d as { legacyApi?: true } | null | undefined)?.legacyApi === true;
 
 function minimumVersions(site: Site): PlanFinding[] {
   const out: PlanFinding[] = [];
-  const used = { lxd: true, microceph: site.ceph, microovn: site.ovn };
+  const used = { lxd: true, microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud };
   for (const [name, m] of machines(site)) {
-    for (const svc of ['lxd', 'microceph', 'microovn'] as const) {
+    for (const svc of ['lxd', 'microceph', 'microovn', 'microcloud'] as const) {
       const own = m[svc];
       if (!own) continue;
       const legacy = isLegacy(own);

@@ -11,7 +11,7 @@ import { visible } from '../preseed/text.js';
 
 export const PLAN_DOCUMENT_KIND = 'microcloud-apply/plan';
 
-const SERVICES: readonly ServiceName[] = ['microceph', 'microovn', 'lxd'];
+const SERVICES: readonly ServiceName[] = ['microcloud', 'microceph', 'microovn', 'lxd'];
 const MARK = { create: '+', update: '~' } as const;
 
 export function closingLine(plan: Plan): string {

@@ -19,6 +19,11 @@ export interface Site {
   /** MicroCeph / MicroOVN are set up: installed on the initiator (bootstrap) or running there (add). */
   ceph: boolean;
   ovn: boolean;
+  /**
+   * MicroCloud's own cluster is formed (the `microcloud` snap's daemon): installed on the initiator
+   * (bootstrap) or running there (add). Without the snap the site has no MicroCloud daemon to tell.
+   */
+  microcloud: boolean;
   /** UPLINK + the OVN `default` network: asked for by the file, or already there. */
   ovnNetwork: boolean;
   /** The Fan bridge `lxdfan0`, when there is no OVN network and the initiator has an IPv4 default route. */
@@ -148,6 +153,7 @@ export function buildSite(desired: DesiredState, live: LiveState, disks: DiskRes
   const bootstrap = desired.mode === 'bootstrap';
   const ceph = bootstrap ? init?.microceph != null : init?.microceph?.initialized === true;
   const ovn = bootstrap ? init?.microovn != null : init?.microovn?.initialized === true;
+  const microcloud = bootstrap ? init?.microcloud != null : init?.microcloud?.initialized === true;
   const ovnNetwork = (bootstrap && desired.ovn.enabled && ovn) || (hasNetwork('UPLINK') && hasNetwork('default'));
   let fan: Site['fan'] = null;
   const liveFan = lxd?.networks.find((n) => n.name === 'lxdfan0' && n.config['fan.underlay_subnet']);
@@ -173,6 +179,7 @@ export function buildSite(desired: DesiredState, live: LiveState, disks: DiskRes
     joiners: systems.filter((n) => n !== initiator),
     ceph,
     ovn,
+    microcloud,
     ovnNetwork,
     fan: ovnNetwork ? null : fan,
     addresses,

@@ -17,15 +17,16 @@ export const NORTHBOUND_KEY = 'network.ovn.northbound_connection';
 
 /**
  * The tool's mark on an LXD it bootstrapped: its version, under its own prefix. Not MicroCloud's
- * `user.microcloud`: the MicroCloud daemon writes that to its own version (canonical/microcloud
- * service/lxd.go Bootstrap and cmd/microcloudd/main.go OnStart, f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741),
- * and MicroCloud's own commands judge a site by MicroCloud's cluster, which this tool does not form,
- * so writing it would claim an ownership that `microcloud status` and `microcloud add` cannot see.
+ * `user.microcloud` is MicroCloud's: `microcloud init` writes its version with LXD's bootstrap
+ * (canonical/microcloud service/lxd.go Bootstrap, cmd/microcloudd/main.go OnStart rewrites it on a
+ * restart; f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741), and MicroCloud's commands judge a site by
+ * MicroCloud's own cluster. The tool writes it (MICROCLOUD_KEY) only where it forms that cluster.
  */
 export const OWNER_KEY = 'user.microcloud-apply.version';
+export const MICROCLOUD_KEY = 'user.microcloud';
 
 /** Keys the tool derives from the rest of the file, uses for its own state, or leaves to MicroCloud. */
-const MANAGED_KEYS: readonly string[] = ['core.https_address', 'cluster.https_address', 'user.microcloud'];
+const MANAGED_KEYS: readonly string[] = ['core.https_address', 'cluster.https_address', MICROCLOUD_KEY];
 const MANAGED_PREFIX = 'user.microcloud-apply.';
 
 /** LXD's own rendering of a set hidden key (core.trust_password, loki.auth.password on 5.21): `true`. */

@@ -4,7 +4,8 @@
 //   1. per machine: the host facts, LXD's server, networks and disks, and each microcluster
 //      daemon's GET /core/1.0 (who it is, whether it is initialized);
 //   2. per cluster: what a cluster holds — LXD's members, pools, default profile and volumes;
-//      MicroCeph's members, OSDs, services, config and pools; MicroOVN's members and services — read
+//      MicroCeph's members, OSDs, services, config and pools; MicroOVN's and MicroCloud's members
+//      and MicroOVN's services — read
 //      from one member and stored once. The members are the machines the
 //      reader's member list names (by name and address);
 //   3. per machine again: its own row of each LXD pool and network it is on.
@@ -25,10 +26,10 @@ import { readHostFacts } from '../services/host-facts.js';
 import { refineKinds } from '../services/host-parse.js';
 import { MACHINE_LXD_PARTS, readLxd, readLxdCluster, withRows, type LxdClusterView, type LxdReading } from '../services/lxd.js';
 import { readCephCluster, type CephClusterView } from '../services/microceph.js';
-import { readCoreMembers, readCoreServer, type CoreServer, type MicroService } from '../services/microcluster.js';
+import { readCoreMembers, readCoreServer, type CoreServer, type CoreService } from '../services/microcluster.js';
 import { readOvnCluster, type OvnClusterView } from '../services/microovn.js';
 import { whenInstalled } from '../services/read.js';
-import type { HostFacts, LiveState, LxdMachine, LxdMemberRow, MicroMachine, MicroMember } from '../live/state.js';
+import { emptyClusters, type HostFacts, type LiveState, type LxdMachine, type LxdMemberRow, type MicroCloudCluster, type MicroMachine, type MicroMember } from '../live/state.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
@@ -77,10 +78,11 @@ interface Own {
   lxd: LxdReading | null;
   microceph: MicroOwn;
   microovn: MicroOwn;
+  microcloud: MicroOwn;
 }
 
 /** GET /core/1.0, and for a daemon that is not ready its own member list (a 503 that says why). */
-async function readMicroOwn(host: Host, service: MicroService): Promise<MicroOwn> {
+async function readMicroOwn(host: Host, service: CoreService): Promise<MicroOwn> {
   const r = await whenInstalled(async (): Promise<MicroOwn> => {
     const server = await readCoreServer(host, service);
     if (server === null) return { state: 'legacy' };
@@ -93,10 +95,11 @@ async function readMicroOwn(host: Host, service: MicroService): Promise<MicroOwn
 }
 
 async function readOwn(host: Host): Promise<Own> {
-  const [facts, lxd, microceph, microovn] = await Promise.all([
-    readHostFacts(host), readLxd(host, { parts: MACHINE_LXD_PARTS }), readMicroOwn(host, 'microceph'), readMicroOwn(host, 'microovn'),
+  const [facts, lxd, microceph, microovn, microcloud] = await Promise.all([
+    readHostFacts(host), readLxd(host, { parts: MACHINE_LXD_PARTS }),
+    readMicroOwn(host, 'microceph'), readMicroOwn(host, 'microovn'), readMicroOwn(host, 'microcloud'),
   ]);
-  return { facts, lxd, microceph, microovn };
+  return { facts, lxd, microceph, microovn, microcloud };
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -183,7 +186,7 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
     if (r.ok) own.set(key, r.value); else failed.set(key, r.reason);
   });
   const keys = entries.map((e) => e.key).filter((k) => own.has(k));
-  const server = (k: string, svc: MicroService): CoreServer | undefined => {
+  const server = (k: string, svc: CoreService): CoreServer | undefined => {
     const m = own.get(k)![svc];
     return m.state === 'initialized' ? m.server : undefined;
   };
@@ -198,11 +201,16 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
   };
   const cephKeys = keys.filter((k) => server(k, 'microceph'));
   const ovnKeys = keys.filter((k) => server(k, 'microovn'));
-  const [lxdClustered, lxdAlone, ceph, ovn] = await Promise.all([
+  const cloudKeys = keys.filter((k) => server(k, 'microcloud'));
+  const [lxdClustered, lxdAlone, ceph, ovn, cloud] = await Promise.all([
     byCluster<LxdClusterView>(clusteredKeys, (k) => readLxdCluster(hostOf.get(k)!, { clustered: true }), lxdMember, failed),
     limit.map(lxdKeys.filter((k) => !own.get(k)!.lxd!.lxd.clustered), async (k) => [k, await attempt(k, () => readLxdCluster(hostOf.get(k)!, { clustered: false }))] as const),
     byCluster<CephClusterView>(cephKeys, (k) => readCephCluster(hostOf.get(k)!), (v, k) => inList(v.members, server(k, 'microceph')!), failed),
     byCluster<OvnClusterView>(ovnKeys, (k) => readOvnCluster(hostOf.get(k)!), (v, k) => inList(v.members, server(k, 'microovn')!), failed),
+    byCluster<MicroCloudCluster>(cloudKeys, async (k) => {
+      const members = await readCoreMembers(hostOf.get(k)!, 'microcloud');
+      return members && { members };
+    }, (v, k) => inList(v.members, server(k, 'microcloud')!), failed),
   ]);
   const lxdViews = new Map(lxdClustered);
   for (const [k, r] of lxdAlone) {
@@ -224,7 +232,7 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
     if (r.ok) rows.set(k, r.value); else failed.set(k, r.reason);
   });
 
-  const live: LiveState = { machines: {}, clusters: { lxd: {}, microceph: {}, microovn: {} } };
+  const live: LiveState = { machines: {}, clusters: emptyClusters() };
   const order = entries.map((e) => e.key);
   const lxdIds = clusterKeys(lxdViews, order);
   for (const [view, id] of lxdIds) {
@@ -238,6 +246,8 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
   }
   const ovnIds = clusterKeys(ovn, order);
   for (const [v, id] of ovnIds) live.clusters.microovn[id] = { members: v.members, services: v.services };
+  const cloudIds = clusterKeys(cloud, order);
+  for (const [v, id] of cloudIds) live.clusters.microcloud[id] = v;
 
   for (const { key, host } of entries) {
     const o = own.get(key);
@@ -255,12 +265,14 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
     }
     const cephView = ceph.get(key);
     const ovnView = ovn.get(key);
+    const cloudView = cloud.get(key);
     live.machines[key] = {
       reachable: true,
       host: o.lxd ? { ...o.facts, interfaces: refineKinds(o.facts.interfaces, o.lxd.interfaceTypes) } : o.facts,
       lxd,
       microceph: microRecord(o.microceph, cephView && cephIds.get(cephView)),
       microovn: microRecord(o.microovn, ovnView && ovnIds.get(ovnView)),
+      microcloud: microRecord(o.microcloud, cloudView && cloudIds.get(cloudView)),
     };
   }
   return live;

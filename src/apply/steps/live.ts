@@ -7,6 +7,7 @@ import type { StepKind } from '../../plan/index.js';
 import { ALL_LXD_PARTS, readLxd, type LxdPart } from '../../services/lxd.js';
 import { ALL_CEPH_PARTS, readMicroCeph, type CephPart } from '../../services/microceph.js';
 import { ALL_OVN_PARTS, readMicroOvn, type OvnPart } from '../../services/microovn.js';
+import { ALL_CLOUD_PARTS, readMicroCloud, type CloudPart } from '../../services/microcloud.js';
 import { hostOf, type Hosts } from './common.js';
 
 /** Which parts of each daemon to read. */
@@ -14,6 +15,7 @@ export interface LiveParts {
   lxd?: readonly LxdPart[];
   microceph?: readonly CephPart[];
   microovn?: readonly OvnPart[];
+  microcloud?: readonly CloudPart[];
 }
 
 /** One machine (by its key in the plan) and the daemons to read there. */
@@ -40,6 +42,7 @@ export const READS_BY_KIND: { [K in StepKind]: LiveParts } = {
   'microceph-config': { microceph: ['server', 'config'] },
   'microovn-bootstrap': { microovn: ['server'] },
   'microovn-join': { microovn: ['members'] },
+  'microcloud-bootstrap': { microcloud: ['members'] },
   'lxd-server-config': { lxd: ['server'], microovn: ['members', 'services'] },
   'lxd-bootstrap': { lxd: ['server'] },
   'lxd-join': { lxd: ['server', 'members'] },
@@ -51,7 +54,7 @@ export const READS_BY_KIND: { [K in StepKind]: LiveParts } = {
   'lxd-volume': { lxd: ['server', 'volumes'] },
 };
 
-const ALL: Required<LiveParts> = { lxd: ALL_LXD_PARTS, microceph: ALL_CEPH_PARTS, microovn: ALL_OVN_PARTS };
+const ALL: Required<LiveParts> = { lxd: ALL_LXD_PARTS, microceph: ALL_CEPH_PARTS, microovn: ALL_OVN_PARTS, microcloud: ALL_CLOUD_PARTS };
 
 /** Host facts are never read for a step: no kind's `satisfied` looks at them. */
 const noHostFacts = (): HostFacts => ({ hostname: '', interfaces: [], defaultRoute: null, snaps: [] });
@@ -78,12 +81,14 @@ export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: 
   const machines = await Promise.all([...wanted].map(async ([name, services]): Promise<[string, ReachableMachine]> => {
     const host = hostOf(hosts, name);
     const parts = <P extends string>(s: ServiceName): P[] => [...(services.get(s) ?? [])] as P[];
-    const [lxd, microceph, microovn] = await Promise.all([
+    const [lxd, microceph, microovn, cloud] = await Promise.all([
       services.has('lxd') ? readLxd(host, { parts: parts<LxdPart>('lxd') }) : null,
       services.has('microceph') ? readMicroCeph(host, { parts: parts<CephPart>('microceph') }) : null,
       services.has('microovn') ? readMicroOvn(host, { parts: parts<OvnPart>('microovn') }) : null,
+      services.has('microcloud') ? readMicroCloud(host, { parts: parts<CloudPart>('microcloud') }) : null,
     ]);
-    return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn }];
+    const microcloud = cloud && { version: cloud.version, initialized: cloud.initialized, members: cloud.members, ...(cloud.legacyApi ? { legacyApi: cloud.legacyApi } : {}) };
+    return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn, microcloud }];
   }));
   return liveFromViews(Object.fromEntries(machines));
 }

@@ -3,9 +3,12 @@
 // Addresses are stable: the same intent always gets the same address, so a plan can be compared
 // with the next one, a saved plan with the site, and a journal with both.
 //
+//   microcloud/cluster@<initiator>           bootstrap MicroCloud's own cluster (only where the microcloud snap is)
+//   microcloud/member/<m>                    join it, inside a trust session, one machine at a time
 //   microceph/cluster@<initiator>            bootstrap MicroCeph (PublicNet, ClusterNet)
 //   microovn/cluster@<initiator>             bootstrap MicroOVN (ovn-encap-ip)
 //   lxd/server-config/bootstrap@<initiator>  core.https_address, cluster.https_address, user.microcloud-apply.version,
+//                                            user.microcloud (MicroCloud's version, when its cluster is formed),
 //                                            instances.migration.stateful (with instances_migration_stateful)
 //   lxd/cluster@<initiator>                  bootstrap LXD clustering
 //   microceph/member/<m>                     join; each service's joins run in file order
@@ -40,6 +43,7 @@ import { microcephJoin } from './microceph-join.js';
 import { microcephReplication } from './microceph-replication.js';
 import { microovnBootstrap } from './microovn-bootstrap.js';
 import { microovnJoin } from './microovn-join.js';
+import { microcloudBootstrap } from './microcloud-bootstrap.js';
 import type { StepSpec } from './spec.js';
 
 export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
@@ -50,6 +54,7 @@ export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
   'microceph-config': microcephConfig,
   'microovn-bootstrap': microovnBootstrap,
   'microovn-join': microovnJoin,
+  'microcloud-bootstrap': microcloudBootstrap,
   'lxd-server-config': lxdServerConfig,
   'lxd-bootstrap': lxdBootstrap,
   'lxd-join': lxdJoin,

@@ -19,6 +19,7 @@ import { microcephJoin } from './microceph-join.js';
 import { microcephReplication } from './microceph-replication.js';
 import { microovnBootstrap } from './microovn-bootstrap.js';
 import { microovnJoin } from './microovn-join.js';
+import { microcloudBootstrap } from './microcloud-bootstrap.js';
 import type { Effect } from './model.js';
 
 export const EFFECTS: { [K in StepKind]: Effect<K> } = {
@@ -29,6 +30,7 @@ export const EFFECTS: { [K in StepKind]: Effect<K> } = {
   'microceph-config': microcephConfig,
   'microovn-bootstrap': microovnBootstrap,
   'microovn-join': microovnJoin,
+  'microcloud-bootstrap': microcloudBootstrap,
   'lxd-server-config': lxdServerConfig,
   'lxd-bootstrap': lxdBootstrap,
   'lxd-join': lxdJoin,

@@ -8,7 +8,7 @@ import { microAt, need, type Effect } from './model.js';
 type MicroJoinKind = 'microceph-join' | 'microovn-join';
 
 export function microJoinEffect<K extends MicroJoinKind>(
-  service: Exclude<ServiceName, 'lxd'>, label: string, placement: { always: string[]; upToThree: string[] },
+  service: Extract<ServiceName, 'microceph' | 'microovn'>, label: string, placement: { always: string[]; upToThree: string[] },
 ): Effect<K> {
   return (step, live) => {
     const { name, address, cluster } = step.inputs;

@@ -1,10 +1,10 @@
 // The shared part of a microcluster daemon's effects: a cluster's member list, service placement
 // and (for MicroCeph) OSDs, pools and config are stored once per cluster, so an effect changes them
 // there; a joiner's own record then names that cluster.
-import type { LiveState } from '../../../src/live/state.js';
+import type { LiveState, MicroName } from '../../../src/live/state.js';
 import { microAt, microClusterAt, recordAt, type MicroClusterOf } from './model.js';
 
-type Micro = 'microceph' | 'microovn';
+type Micro = MicroName;
 
 /** Applies `change` to the anchor's cluster; the `extra` machines (joiners) become its members. */
 export function changeCluster<S extends Micro>(live: LiveState, service: S, anchor: string,

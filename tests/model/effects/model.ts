@@ -4,8 +4,8 @@
 // the daemons, it never predicts them. One file per step kind, next to the registry in index.ts.
 // Effects read a machine's point of view (`machineAt`) and write the stored records and clusters.
 import {
-  reachable, recordOf, type LiveState, type LxdCluster, type LxdMachine, type MachineRecord, type MicroCephCluster,
-  type MicroMachine, type MicroOvnCluster, type ReachableMachine, type ServiceName,
+  reachable, recordOf, type LiveClusters, type LiveState, type LxdCluster, type LxdMachine, type MachineRecord,
+  type MicroMachine, type MicroName, type ReachableMachine, type ServiceName,
 } from '../../../src/live/state.js';
 import type { StepKind, StepOf } from '../../../src/plan/plan.js';
 
@@ -46,8 +46,8 @@ export function lxdClusterAt(live: LiveState, name: string): LxdCluster {
   return c;
 }
 
-type Micro = 'microceph' | 'microovn';
-export type MicroClusterOf<S extends Micro> = S extends 'microceph' ? MicroCephCluster : MicroOvnCluster;
+type Micro = MicroName;
+export type MicroClusterOf<S extends Micro> = LiveClusters[S][string];
 
 export function microAt(live: LiveState, service: Micro, name: string): MicroMachine {
   const m = recordAt(live, name)[service];
