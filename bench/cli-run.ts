@@ -1,5 +1,6 @@
-// Runs the tool as its user does: `node dist/cli/main.js …` in a child process, with the probe
-// preloaded for its peak RSS and CPU time. The wall time is the user's: process start to exit.
+// Runs the tool as its user does: `node …/dist/cli/main.js …` in a child process, with the probe
+// preloaded for its peak RSS and CPU time. The wall time is the user's: process start to exit. The
+// CLI is the installed package's once main.ts has installed it (useCli), else the working tree's.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROBE_ENV } from './probe.js';
 
-/** The CLI the package ships (this compiled file runs from build/bench/bench/; the CLI is in dist/cli/). */
+/** The working tree's build (this compiled file runs from build/bench/bench/; the CLI is in dist/cli/). */
 export const CLI_PATH = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+let cliPath = CLI_PATH;
+
+/** Every later run uses this CLI (the installed package's dist/cli/main.js). */
+export function useCli(path: string): void {
+  cliPath = path;
+}
 const PROBE_URL = new URL('./probe.js', import.meta.url).href;
 
 export interface CliRun {
@@ -33,7 +40,7 @@ export async function runCli(args: string[], cwd: string): Promise<CliRun> {
   try {
     const started = performance.now();
     const cpu0 = process.cpuUsage();
-    const child = spawn(process.execPath, ['--import', PROBE_URL, CLI_PATH, ...args], {
+    const child = spawn(process.execPath, ['--import', PROBE_URL, cliPath, ...args], {
       cwd, env: { ...process.env, [PROBE_ENV]: probeFile }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -13,6 +13,9 @@ export const BENCH_DURATIONS: LabDurations = {
   diskAdd: 300,
   poolCreate: 300,
   networkCreate: 200,
+  // A real snap install or refresh takes tens of seconds (download, mount, hooks, services).
+  snapInstall: 1000,
+  snapRefresh: 800,
 };
 
 /**
@@ -29,6 +32,9 @@ export const STEP_DURATION: { [K in StepKind]: keyof LabDurations | null } = {
   'microceph-config': null,
   'microovn-bootstrap': 'microBootstrap',
   'microovn-join': 'microJoin',
+  // MicroCloud's daemon is a microcluster too (lab micro/microcloud.ts on core-init.ts).
+  'microcloud-bootstrap': 'microBootstrap',
+  'microcloud-join': 'microJoin',
   'lxd-server-config': null,
   'lxd-bootstrap': 'lxdBootstrap',
   'lxd-join': 'lxdJoin',

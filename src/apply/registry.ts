@@ -22,6 +22,7 @@ import { microcephReplication } from './steps/microceph-replication.js';
 import { microovnBootstrap } from './steps/microovn-bootstrap.js';
 import { microovnJoin } from './steps/microovn-join.js';
 import { microcloudBootstrap } from './steps/microcloud-bootstrap.js';
+import { microcloudJoin } from './steps/microcloud-join.js';
 import { planStepRunner, type StepActor } from './steps/runner.js';
 import type { StepRegistry, StepRunner } from './types.js';
 
@@ -34,6 +35,7 @@ export const STEP_ACTORS: { [K in StepKind]: StepActor<K> } = {
   'microovn-bootstrap': microovnBootstrap,
   'microovn-join': microovnJoin,
   'microcloud-bootstrap': microcloudBootstrap,
+  'microcloud-join': microcloudJoin,
   'lxd-server-config': lxdServerConfig,
   'lxd-bootstrap': lxdBootstrap,
   'lxd-join': lxdJoin,

@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 // The `microcloud` command: parse arguments, set up logging, dispatch. Nothing here may end in a
 // stack trace: usage errors and failures are one clear message and a documented exit code.
+//
+// Start-up is paid by every command, so this file imports only what parsing the arguments needs; a
+// command's modules (and through them ssh2, undici, winston, yaml) are imported when it runs.
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SCHEMA_URL } from '../preseed/schema.js';
 import { EXIT, UsageError, type CliIo, type CommandContext } from './io.js';
-import { createLogger, type LogFormat, type LogLevel } from './log.js';
+import type { LogFormat, LogLevel } from './log.js';
 import { SecretSet } from '../secrets.js';
-import { applyCommand, lockTimeoutOption } from './apply.js';
-import { parallelismOption, planCommand } from './plan.js';
-import { statusCommand } from './status.js';
-import { validateCommand } from './validate.js';
 import { toolVersion } from '../site/version.js';
 import { closestKey } from '../preseed/suggest.js';
 import { visible } from '../preseed/text.js';
@@ -46,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
     help: { json: 'Print the diagnostics as a JSON array of {severity, path, line, column, message, hint}' },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('validate takes exactly one FILE', 'validate');
+      const { validateCommand } = await import('./validate.js');
       return validateCommand(ctx, positionals[0] as string, values['json'] === true);
     },
   },
@@ -68,6 +67,7 @@ const COMMANDS: Record<string, Command> = {
     },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('plan takes exactly one FILE', 'plan');
+      const { parallelismOption, planCommand } = await import('./plan.js');
       const out = values['out'];
       return planCommand(ctx, positionals[0] as string, {
         json: values['json'] === true,
@@ -101,6 +101,7 @@ const COMMANDS: Record<string, Command> = {
     },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('apply takes exactly one FILE or PLANFILE', 'apply');
+      const [{ applyCommand, lockTimeoutOption }, { parallelismOption }] = await Promise.all([import('./apply.js'), import('./plan.js')]);
       const journal = values['journal'];
       return applyCommand(ctx, positionals[0] as string, {
         autoApprove: values['auto-approve'] === true,
@@ -128,6 +129,7 @@ const COMMANDS: Record<string, Command> = {
     },
     async run(ctx, positionals, values) {
       if (positionals.length !== 1) throw new UsageError('status takes exactly one FILE', 'status');
+      const [{ statusCommand }, { parallelismOption }] = await Promise.all([import('./status.js'), import('./plan.js')]);
       return statusCommand(ctx, positionals[0] as string, {
         json: values['json'] === true,
         parallelism: parallelismOption(values['parallelism'], 'status'),
@@ -142,6 +144,7 @@ const COMMANDS: Record<string, Command> = {
     help: {},
     async run(ctx, positionals) {
       if (positionals.length > 0) throw new UsageError('schema takes no arguments', 'schema');
+      const { SCHEMA_URL } = await import('../preseed/schema.js');
       ctx.io.stdout.write(readFileSync(SCHEMA_URL, 'utf8'));
       return EXIT.OK;
     },
@@ -243,9 +246,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${command ? commandHelp(command) : help()}\n`);
       return EXIT.OK;
     }
+    const format = choice<LogFormat>(values['log-format'], ['text', 'json'], '--log-format') ?? 'text';
+    const level = choice<LogLevel>(values['log-level'], ['error', 'warn', 'info', 'debug'], '--log-level') ?? 'info';
+    const { createLogger } = await import('./log.js');
     const log = createLogger({
-      format: choice<LogFormat>(values['log-format'], ['text', 'json'], '--log-format') ?? 'text',
-      level: choice<LogLevel>(values['log-level'], ['error', 'warn', 'info', 'debug'], '--log-level') ?? 'info',
+      format,
+      level,
       secrets,
       stream: io.stderr,
       color: io.isTTY && values['no-color'] !== true && !io.env['NO_COLOR'],

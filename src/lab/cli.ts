@@ -1,6 +1,6 @@
 // `microcloud lab up|down|status`: run a simulated site for people and tests.
 //
-//   lab up --nodes N [--dir DIR] [--latency MS] [--port P] [--detach]
+//   lab up --nodes N [--dir DIR] [--latency MS] [--port P] [--microcloud] [--detach]
 //   lab down [--dir DIR]
 //   lab status [--dir DIR] [--json]
 //
@@ -18,14 +18,14 @@ import { parseArgs } from 'node:util';
 import { pidAlive, procStart } from '../apply/proc.js';
 import { EXIT } from '../cli/io.js';
 import { type SshKeyPair, generateEd25519, publicKeyOf } from './keys.js';
-import { MAX_DEFAULT_NODES } from './machines.js';
+import { DEFAULT_SNAPS, MAX_DEFAULT_NODES, MICROCLOUD_SNAP, defaultMachineSpecs } from './machines.js';
 import { writeLabFiles } from './files.js';
 import { PRESEED_SCHEMA_PATH } from './preseed.js';
 import { LabSite } from './lab-site.js';
 
 
 const SYNOPSIS = `Usage:
-  microcloud lab up [--nodes N] [--dir DIR] [--latency MS] [--port PORT] [--detach]
+  microcloud lab up [--nodes N] [--dir DIR] [--latency MS] [--port PORT] [--microcloud] [--detach]
   microcloud lab down [--dir DIR]
   microcloud lab status [--dir DIR] [--json]`;
 
@@ -40,6 +40,7 @@ Options:
   --dir DIR       where the lab keeps its files (default .lab)
   --latency MS    added delay per round trip, in milliseconds (default 0)
   --port PORT     first SSH port; machine i listens on PORT+i-1 (default: free ports)
+  --microcloud    give every machine the microcloud snap too (its daemon; default: without)
   --detach        run in the background and return once the machines accept connections
   --json          (status) print the state as JSON`;
 
@@ -164,11 +165,12 @@ function removeFiles(dir: string, files: readonly string[]): void {
 
 // ---- up ------------------------------------------------------------------------------------------
 
-interface UpOptions { dir: string; nodes: number; latency: number; port: number | undefined }
+interface UpOptions { dir: string; nodes: number; latency: number; port: number | undefined; microcloud: boolean }
 
 async function up(args: string[], io: LabIo): Promise<number> {
   const v = parse(args, {
     nodes: { type: 'string' }, dir: { type: 'string' }, latency: { type: 'string' }, port: { type: 'string' }, detach: { type: 'boolean' },
+    microcloud: { type: 'boolean' },
   });
   if (v['help']) { io.stdout.write(`${USAGE}\n`); return EXIT.OK; }
   const nodes = integer(v['nodes'], '--nodes', 1, MAX_DEFAULT_NODES, 3);
@@ -177,6 +179,7 @@ async function up(args: string[], io: LabIo): Promise<number> {
     nodes,
     latency: integer(v['latency'], '--latency', 0, 60_000, 0),
     port: v['port'] === undefined ? undefined : integer(v['port'], '--port', 1, 65536 - nodes, 0),
+    microcloud: v['microcloud'] === true,
   };
   const existing = readState(opts.dir);
   if (existing && running(existing)) {
@@ -205,6 +208,7 @@ async function foreground(opts: UpOptions, io: LabIo): Promise<number> {
   try {
     site = await LabSite.start({
       nodes: opts.nodes, latencyMs: opts.latency, clientKey: key,
+      ...(opts.microcloud ? { machines: defaultMachineSpecs(opts.nodes, { snaps: [...DEFAULT_SNAPS, MICROCLOUD_SNAP] }) } : {}),
       ...(opts.port !== undefined ? { ports: Array.from({ length: opts.nodes }, (_, k) => opts.port! + k) } : {}),
     });
   } catch (err) {
@@ -306,6 +310,7 @@ async function detach(opts: UpOptions, io: LabIo): Promise<number> {
   const log = openSync(logPath, 'w', 0o600);
   const args = [entry, 'up', '--dir', opts.dir, '--nodes', String(opts.nodes), '--latency', String(opts.latency)];
   if (opts.port !== undefined) args.push('--port', String(opts.port));
+  if (opts.microcloud) args.push('--microcloud');
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], cwd: opts.dir });
   closeSync(log);
   let exited: number | null | undefined;

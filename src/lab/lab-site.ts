@@ -1,6 +1,6 @@
 // The lab's site: N simulated machines, each a real SSH server on 127.0.0.1, in front of one model
-// of LXD, MicroCeph and MicroOVN (the "worlds"). The site is the LabContext the worlds see, and the
-// one place where faults are injected and mutating calls are counted.
+// of LXD, MicroCeph, MicroOVN and the MicroCloud daemon (the "worlds"). The site is the LabContext
+// the worlds see, and the one place where faults are injected and mutating calls are counted.
 import type { Duplex } from 'node:stream';
 import { errorResponse } from './envelope.js';
 import type { CephHealth, CommandContext, CommandResult } from './commands/index.js';
@@ -12,14 +12,15 @@ import {
 import { type BridgeAnswer, DaemonHttpServer } from './http-bridge.js';
 import { type SshKeyPair, generateEd25519, publicKeyOf, sshFingerprint } from './keys.js';
 import { LxdWorld } from './lxd/world.js';
-import { defaultMachineSpecs, machineServices, primaryAddress, serviceAtSocket } from './machines.js';
-import { MicroCephWorld, MicroOvnWorld } from './micro/index.js';
+import { defaultMachineSpecs, machineServices, mayOpenSocket, primaryAddress, serviceAtSocket } from './machines.js';
+import { MicroCephWorld, MicroCloudWorld, MicroOvnWorld } from './micro/index.js';
 import { parseShellCommand } from './shell.js';
+import { SnapdWorld } from './snapd/index.js';
 import { type DownMode, MachineSshServer } from './ssh-server.js';
 import type {
   LabContext, LabDurations, LabHandler, LabRequest, LabResponse, LabService, MachineSpec, ServiceWorld,
 } from './types.js';
-import { ZERO_DURATIONS } from './types.js';
+import { HandlerPanic, ZERO_DURATIONS } from './types.js';
 
 export type { DownMode } from './ssh-server.js';
 export type {
@@ -44,7 +45,14 @@ export const createWorlds: WorldFactory = (ctx) => {
       northboundReachable: (machine, connection) => microovn.northboundReachable(machine, connection),
     },
   });
-  return { lxd, microceph, microovn };
+  // The MicroCloud daemon reaches the machine's other daemons over their sockets (its status, OnStart).
+  const siblings = { lxd, microceph, microovn };
+  const microcloud = new MicroCloudWorld(ctx, {
+    daemon: (machine, service) => (machineServices(ctx.spec(machine)).includes(service) ? siblings[service].handler(machine) : undefined),
+  });
+  // snapd on every machine, over what each machine's spec lists as installed.
+  const snapd = new SnapdWorld(ctx);
+  return { lxd, microceph, microovn, microcloud, snapd };
 };
 // ---------------------------------------------------------------------------------------------------
 
@@ -108,9 +116,13 @@ interface Machine {
   server: MachineSshServer;
   up: boolean;
   latency: number | undefined;
-  daemons: Map<LabService, DaemonHttpServer>;
+  /** By service and peer: snapd tells root from other users (SO_PEERCRED). */
+  daemons: Map<string, DaemonHttpServer>;
   handlers: Map<LabService, LabHandler>;
 }
+
+/** The uid a lab login has: root's, or the cloud image's default user's. */
+const peerUid = (user: string): number => (user === 'root' ? 0 : 1000);
 
 const notModelled = (service: LabService): LabHandler => async () =>
   errorResponse(501, `lab: no ${service} model is wired into this site (src/lab/site.ts createWorlds)`);
@@ -346,12 +358,12 @@ export class LabSite implements LabContext {
 
   /** Send one request to a daemon on a machine, with faults and counting, as the socket would. */
   async request(machine: string, service: LabService,
-    req: { method: string; path: string; query?: string | URLSearchParams; body?: unknown }): Promise<LabResponse> {
+    req: { method: string; path: string; query?: string | URLSearchParams; body?: unknown; headers?: Record<string, string>; user?: string }): Promise<LabResponse> {
     const m = this.machine(machine);
     const rawBody = req.body === undefined ? '' : JSON.stringify(req.body);
     const labReq: LabRequest = {
       method: req.method.toUpperCase(), path: req.path, query: new URLSearchParams(req.query ?? ''),
-      headers: {}, body: req.body, rawBody,
+      headers: req.headers ?? {}, body: req.body, rawBody, peerUid: peerUid(req.user ?? 'root'),
     };
     const r = await this.answerHttp(m, service, labReq);
     return r === 'drop' ? errorResponse(503, 'lab: connection dropped') : r;
@@ -410,13 +422,15 @@ export class LabSite implements LabContext {
   private streamTarget(m: Machine, user: string, socketPath: string): ((channel: Duplex) => void) | undefined {
     const service = serviceAtSocket(m.spec, socketPath);
     if (!service) return undefined;
-    // The snap's LXD socket is root:lxd 0660 (cloud images put the default user in "lxd");
-    // the micro* control sockets are root-only.
-    if (user !== 'root' && service !== 'lxd') return undefined;
-    let daemon = m.daemons.get(service);
+    // The socket's mode decides who connects (machines.ts socketAccess): the snap's LXD socket is
+    // root:lxd 0660 (cloud images put the default user in "lxd"), the micro* control sockets are
+    // root-only, snapd's is open to all (snapd then checks who asks).
+    if (!mayOpenSocket(m.spec, socketPath, user, user === 'root')) return undefined;
+    const uid = peerUid(user);
+    let daemon = m.daemons.get(`${service}\0${uid}`);
     if (!daemon) {
-      daemon = new DaemonHttpServer(service, (req) => this.answerHttp(m, service, req));
-      m.daemons.set(service, daemon);
+      daemon = new DaemonHttpServer(service, (req) => this.answerHttp(m, service, { ...req, peerUid: uid }));
+      m.daemons.set(`${service}\0${uid}`, daemon);
     }
     const d = daemon;
     return (channel) => d.accept(channel);
@@ -460,6 +474,10 @@ export class LabSite implements LabContext {
     try {
       res = await this.handler(m, service)(req);
     } catch (err) {
+      if (err instanceof HandlerPanic) {
+        // Go's net/http recovers the panic by closing this connection without an answer.
+        return 'drop';
+      }
       res = errorResponse(500, err instanceof Error ? err.message : String(err));
     }
     if (this.options.logBodies) event.response = res.body;

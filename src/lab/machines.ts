@@ -1,6 +1,6 @@
 // What the lab's machines look like: the default spec for "nodeN", and the facts derived from a
 // spec that several parts of the lab need (which daemons run, their socket paths, addresses).
-import type { DiskSpec, InterfaceSpec, LabService, LxdFlavor, MachineSpec, SnapSpec } from './types.js';
+import type { DiskSpec, InterfaceSpec, LabService, LxdFlavor, MachineSpec, SnapdSpec, SnapSpec } from './types.js';
 import { SOCKET_PATHS } from './types.js';
 
 /** The default lab network: node i is 10.1.0.(10+i) on eth0; eth1 is the OVN uplink on 10.1.1.0/24. */
@@ -22,6 +22,20 @@ export const DEFAULT_SNAPS: readonly SnapSpec[] = [
   { name: 'microceph', version: '19.2.0', revision: '1228', channel: 'squid/stable' },
   { name: 'microovn', version: '24.03.2', revision: '667', channel: '24.03/stable' },
 ];
+
+/** The MicroCloud snap of the LTS track (2/stable, MicroCloud 2.1.x on microcluster v2), for machines
+ *  that should run the MicroCloud daemon: not among DEFAULT_SNAPS, a machine has it only when asked.
+ *  Its version is what the daemon reports (version.RawVersion, canonical/microcloud version/version.go
+ *  at tag 2.1.3, 33f6c5b4bbd77b0e5ee476a78e36d95bc6941b22). */
+export const MICROCLOUD_SNAP: SnapSpec = { name: 'microcloud', version: '2.1.3', revision: '1144', channel: '2/stable' };
+
+/** The snapd a lab machine runs unless its spec says otherwise (MachineSpec.snapd). */
+export const DEFAULT_SNAPD: SnapdSpec = { version: '2.66.1', revision: '23258' };
+
+/** The machine's snapd, or null when it has none. */
+export function snapdOf(spec: MachineSpec): SnapdSpec | null {
+  return spec.snapd === undefined ? DEFAULT_SNAPD : spec.snapd;
+}
 
 export interface DefaultMachineOptions {
   /** Hostname prefix; node i is `${prefix}${i}` (default "node"). */
@@ -96,10 +110,11 @@ export function defaultMachineSpecs(n: number, options: DefaultMachineOptions = 
   return Array.from({ length: n }, (_, k) => defaultMachineSpec(k + 1, options));
 }
 
-/** The daemons a machine runs: LXD, MicroCeph and MicroOVN exist only when their snap is listed. */
+/** The daemons a machine runs: LXD, MicroCeph, MicroOVN and MicroCloud exist only when their snap is listed. */
 export function machineServices(spec: MachineSpec): LabService[] {
   const names = new Set(spec.snaps.map((s) => s.name));
-  return (['lxd', 'microceph', 'microovn'] as const).filter((s) => names.has(s));
+  const snapd: LabService[] = snapdOf(spec) ? ['snapd'] : [];
+  return [...(['lxd', 'microceph', 'microovn', 'microcloud'] as const).filter((s) => names.has(s)), ...snapd];
 }
 
 /** Where a daemon's unix socket lives on a machine (Debian's LXD at /var/lib/lxd). */
@@ -108,6 +123,8 @@ export function socketPath(spec: MachineSpec, service: LabService): string {
     case 'lxd': return spec.lxdFlavor === 'deb-5.0' ? SOCKET_PATHS.lxdDeb : SOCKET_PATHS.lxdSnap;
     case 'microceph': return SOCKET_PATHS.microceph;
     case 'microovn': return SOCKET_PATHS.microovn;
+    case 'microcloud': return SOCKET_PATHS.microcloud;
+    case 'snapd': return SOCKET_PATHS.snapd;
   }
 }
 
@@ -118,6 +135,8 @@ export function socketPath(spec: MachineSpec, service: LabService): string {
 export interface SocketAccess { owner: string; group: string; mode: number }
 
 export function socketAccess(_spec: MachineSpec, service: LabService): SocketAccess {
+  // snapd's socket lets anyone connect; snapd itself judges each request by the peer's uid.
+  if (service === 'snapd') return { owner: 'root', group: 'root', mode: 0o666 };
   return service === 'lxd' ? { owner: 'root', group: 'lxd', mode: 0o660 } : { owner: 'root', group: 'root', mode: 0o660 };
 }
 

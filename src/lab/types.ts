@@ -50,7 +50,18 @@ export interface SnapSpec {
   /** The daemon version string as the daemon reports it, e.g. "5.21.3" for LXD, "19.2.0" for MicroCeph. */
   version: string;
   revision: string;
+  /** The channel snapd tracks it on, in full (`5.21/stable`); "" for a package that is not a snap. */
   channel: string;
+  /** Until when snapd holds its refreshes (RFC 3339), as `POST /v2/snaps {"action":"hold"}` sets it. */
+  hold?: string;
+  /** The cohort snapd keeps it in (`--cohort="+"` at install or refresh). */
+  cohortKey?: string;
+}
+
+/** snapd itself: its version (GET /v2/system-info) and the revision of its snap. */
+export interface SnapdSpec {
+  version: string;
+  revision: string;
 }
 
 /** How a simulated LXD behaves: the snap's 5.21 LTS (sync pool/network create), the snap's ≥ 6.8
@@ -62,9 +73,12 @@ export interface MachineSpec {
   interfaces: InterfaceSpec[];
   defaultRoute?: { gateway: string; dev: string };
   disks: DiskSpec[];
-  /** Installed snaps; LXD, MicroCeph and MicroOVN are simulated only when listed here. */
+  /** Installed snaps; LXD, MicroCeph, MicroOVN and MicroCloud are simulated only when listed here. */
   snaps: SnapSpec[];
   lxdFlavor: LxdFlavor;
+  /** snapd on /run/snapd.socket: the default (src/lab/machines.ts DEFAULT_SNAPD) when absent;
+   *  null for a machine without snapd (Debian's real hosts: no socket, no `snap`). */
+  snapd?: SnapdSpec | null;
 }
 
 /** One HTTP request as it arrives on a daemon's unix socket. */
@@ -79,6 +93,9 @@ export interface LabRequest {
   rawBody: string;
   /** The request target exactly as sent (path still percent-encoded, query included). */
   url?: string;
+  /** The uid of the process at the other end of the socket (SO_PEERCRED), which snapd checks:
+   *  0 for root (and for in-process calls), else the login user's. */
+  peerUid?: number;
 }
 
 export interface LabResponse {
@@ -92,7 +109,19 @@ export interface LabResponse {
 export type LabHandler = (req: LabRequest) => Promise<LabResponse>;
 
 /** The services the lab simulates, and the names counters and faults use. */
-export type LabService = 'lxd' | 'microceph' | 'microovn';
+export type LabService = 'lxd' | 'microceph' | 'microovn' | 'microcloud' | 'snapd';
+
+/**
+ * A handler that panics: Go's net/http recovers a panicking handler by closing the connection
+ * without a response, so the client sees the connection end (EOF) rather than an error envelope.
+ * Handlers throw this; the site turns it into a dropped connection (lab-site.ts answerHttp).
+ */
+export class HandlerPanic extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerPanic';
+  }
+}
 
 /** Real socket paths on a machine with the snaps (and Debian's LXD). */
 export const SOCKET_PATHS = {
@@ -100,6 +129,11 @@ export const SOCKET_PATHS = {
   lxdDeb: '/var/lib/lxd/unix.socket',
   microceph: '/var/snap/microceph/common/state/control.socket',
   microovn: '/var/snap/microovn/common/state/control.socket',
+  // The snap's daemon.start runs microcloudd --state-dir $SNAP_COMMON/state (canonical/microcloud
+  // snapcraft/commands/daemon.start at f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741).
+  microcloud: '/var/snap/microcloud/common/state/control.socket',
+  // canonical/snapd data/systemd/snapd.socket at bee548f7: ListenStream=/run/snapd.socket, SocketMode=0666.
+  snapd: '/run/snapd.socket',
 } as const;
 
 /** Per-step durations of the lab's daemons, in milliseconds, so benchmarks can model real timing. */
@@ -111,6 +145,9 @@ export interface LabDurations {
   diskAdd: number;
   poolCreate: number;
   networkCreate: number;
+  /** A snap install (download to services started), and a refresh (services stop for part of it). */
+  snapInstall: number;
+  snapRefresh: number;
 }
 
 export const ZERO_DURATIONS: LabDurations = {
@@ -121,6 +158,8 @@ export const ZERO_DURATIONS: LabDurations = {
   diskAdd: 0,
   poolCreate: 0,
   networkCreate: 0,
+  snapInstall: 0,
+  snapRefresh: 0,
 };
 
 /** What every service model gets from the site: the machines, whether each is up, and timing. */

@@ -1,7 +1,7 @@
 // LXD clustering: the initiator's listen addresses and marker, the bootstrap, the joins (with the
 // member_config of every pool and network that already exists) and, for LXD releases that cannot
 // find MicroOVN by themselves, the northbound connection.
-import { NORTHBOUND_KEY, OWNER_KEY } from '../preseed/lxd-config.js';
+import { MICROCLOUD_KEY, NORTHBOUND_KEY, OWNER_KEY } from '../preseed/lxd-config.js';
 import { actionFor, configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
 import { reachable, type LxdLive } from '../live/state.js';
@@ -12,6 +12,7 @@ import { lxdClusterAddress } from './steps/lxd-bootstrap.js';
 import { lxdMemberAddress } from './steps/lxd-join.js';
 import { lxdBootstrapConfigAddress, lxdGlobalConfigAddress, lxdListenConfigAddress } from './steps/lxd-server-config.js';
 import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
+import { microcloudClusterAddress } from './steps/microcloud-bootstrap.js';
 import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
 import { microovnMemberAddress } from './steps/microovn-join.js';
 
@@ -40,13 +41,17 @@ export function planLxdBootstrap(site: Site, g: PlanGraph, marker: string): void
   // Debian's 5.0.2 has neither the extension nor the key). A value in the file's lxd.config wins.
   const stateful = hasExtension(site, 'instances_migration_stateful') && !(STATEFUL_KEY in site.desired.lxd.config);
   if (stateful) config[STATEFUL_KEY] = 'true';
+  // Where MicroCloud's cluster is formed, LXD records MicroCloud's version as `microcloud init`
+  // writes it in this same PUT (service/lxd.go Bootstrap, f26e73c), so MicroCloud owns the site too.
+  const cloud = site.microcloud ? reachable(site.live, name)?.microcloud : null;
+  if (cloud) config[MICROCLOUD_KEY] = cloud.version;
   const action = actionFor(lxd.config, Object.keys(config));
   g.add({
     address: lxdBootstrapConfigAddress(name), kind: 'lxd-server-config', service: 'lxd', machine: name,
     action, changes: action === 'update' ? configChanges(lxd.config, config) : [],
-    reason: `listen on ${config['cluster.https_address']}${stateful ? ', allow stateful migration' : ''} and record microcloud-apply as its owner`,
+    reason: `listen on ${config['cluster.https_address']}${stateful ? ', allow stateful migration' : ''} and record microcloud-apply${cloud ? ' and MicroCloud' : ''} as its owner`,
     inputs: { target: name, config },
-  }, []);
+  }, cloud ? [microcloudClusterAddress(name)] : []);
   g.add({
     address: lxdClusterAddress(name), kind: 'lxd-bootstrap', service: 'lxd', machine: name,
     reason: `bootstrap the LXD cluster on ${name}`, inputs: { serverName: name },
@@ -78,22 +83,60 @@ export function memberConfigFor(site: Site, lxd: LxdLive, name: string): MemberC
   return out;
 }
 
+/**
+ * LXD members that join at once, at most, where LXD copes with overlapping joins. Every join
+ * passes through the leader one at a time (internalClusterPostAccept and the rebalance each joiner
+ * asks for hold clusterMembershipMutex; dqlite takes one membership change at a time and a join
+ * that meets another retries every second: canonical/lxd lxd/api_cluster.go and
+ * lxd/cluster/membership.go at a83edf2a79e4346f6e29e3dd3b97be4f5cf3ea05), so a wider batch mostly
+ * queues there and risks those retries. Four: MicroCeph and MicroOVN join one at a time and each
+ * LXD join waits for its machine's, so two at once already keep up with them at the bench's
+ * durations; four cuts what LXD-only sites wait to about a quarter, past the first batch the
+ * joiners come in as spares (no role changes), and the leader never queues more than four.
+ */
+export const LXD_JOIN_WIDTH = 4;
+
+const JOIN_RETRY_EXTENSION = 'cluster_internal_custom_volume_copy';
+
+/**
+ * Whether this LXD survives joins side by side. Before the fix for "LXD lock-up on concurrent
+ * cluster joins" (canonical/lxd#12571, commit 0655571fb08ef7948febb168c34bdbfe18e9fc27, in 5.20 and
+ * 5.0.3) a join that met another's membership change failed with the cluster database still locked,
+ * and its own clean-up then waited on that lock for ever: Debian's 5.0.2 did so on the real-host lab
+ * (tests/real/concurrent-join.ts) in 4 of 5 runs of 4 joins at once, and in every run of 6 and 8.
+ * No extension names the fix; JOIN_RETRY_EXTENSION came with it in both lines (5.20 and 5.0.3) and
+ * is in every later release, so it stands for it. The retry runs on the joiner: every machine asks.
+ */
+export function overlappingJoinsSafe(site: Site): boolean {
+  return site.systems.every((name) => reachable(site.live, name)?.lxd?.apiExtensions.includes(JOIN_RETRY_EXTENSION) === true);
+}
+
+/**
+ * The joins, in file order, in batches of LXD_JOIN_WIDTH (one at a time where overlapping joins lock
+ * LXD up). A join waits for the bootstrap, for every join of the earlier batches and for its own
+ * machine's MicroCeph and MicroOVN joins, not for the joins of its own batch. Batches are cut over
+ * every joiner of the file, joined or not, so that running one join leaves the others' batches (and
+ * the next plan) as they were.
+ */
 export function planLxdJoins(site: Site, g: PlanGraph): void {
   const cluster = site.initiator;
   const lxd = clusterLxd(site);
-  const before = [lxdClusterAddress(cluster)];
-  for (const name of site.joiners) {
-    const address = lxdMemberAddress(name);
+  const width = overlappingJoinsSafe(site) ? LXD_JOIN_WIDTH : 1;
+  const batches = Math.ceil(site.joiners.length / width);
+  site.joiners.forEach((name, i) => {
+    const batch = Math.floor(i / width);
     const memberConfig = lxd ? memberConfigFor(site, lxd, name) : [];
     const brings = memberConfig.map((k) => `${k.name} ${k.key}=${k.value}`).join(', ');
+    const how = width === 1
+      ? 'one at a time: this LXD locks up when joins overlap'
+      : `batch ${batch + 1} of ${batches}: up to ${width} LXD joins at once, MicroCeph's and MicroOVN's one at a time`;
     g.add({
-      address, kind: 'lxd-join', service: 'lxd', machine: name,
-      reason: `join ${name} to the LXD cluster${brings ? ` with ${brings}` : ''}`,
+      address: lxdMemberAddress(name), kind: 'lxd-join', service: 'lxd', machine: name,
+      reason: `join ${name} to the LXD cluster${brings ? ` with ${brings}` : ''} (${how})`,
       inputs: { serverName: name, serverAddress: hostPort(ip(site, name), LXD_PORT), clusterAddress: clusterAddress(site), cluster, memberConfig },
-    }, [...before, ...microJoinsOf(site, name)]);
-    before.push(address);
+    }, [lxdClusterAddress(cluster), ...site.joiners.slice(0, batch * width).map(lxdMemberAddress), ...microJoinsOf(site, name)]);
     planJoinerListen(site, g, name);
-  }
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
 import { configChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
 import { reachable } from '../live/state.js';
-import { hostPort, microcloudSubnet, type Site } from './topology.js';
+import { hostPort, interfaceAddress, microcloudSubnet, type Site } from './topology.js';
 import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
 import { microcephConfigAddress } from './steps/microceph-config.js';
 import { microcephDiskAddress } from './steps/microceph-disk.js';
@@ -12,6 +12,7 @@ import { MICROCEPH_REPLICATION_ADDRESS, poolsBelow } from './steps/microceph-rep
 import { microovnClusterAddress } from './steps/microovn-bootstrap.js';
 import { microovnMemberAddress } from './steps/microovn-join.js';
 import { microcloudClusterAddress } from './steps/microcloud-bootstrap.js';
+import { microcloudMemberAddress } from './steps/microcloud-join.js';
 
 export const MICROCEPH_PORT = 7443;
 export const MICROOVN_PORT = 6443;
@@ -57,8 +58,28 @@ export function planMicroBootstraps(site: Site, g: PlanGraph): void {
   }
 }
 
+/** The interface holding a machine's MicroCloud address (preflight refuses an address no interface has). */
+function interfaceOf(site: Site, name: string): string {
+  const m = reachable(site.live, name);
+  return (m && interfaceAddress(m, ip(site, name))?.iface.name) ?? '';
+}
+
 export function planMicroJoins(site: Site, g: PlanGraph): void {
   const cluster = site.initiator;
+  if (site.microcloud) {
+    const before = [microcloudClusterAddress(cluster)];
+    for (const name of site.joiners) {
+      const address = microcloudMemberAddress(name);
+      g.add({
+        address, kind: 'microcloud-join', service: 'microcloud', machine: name, reason: `join ${name} to MicroCloud (one machine at a time, as MicroCloud does)`,
+        inputs: {
+          name, address: hostPort(ip(site, name), MICROCLOUD_PORT), ip: ip(site, name), initiatorIp: ip(site, cluster), cluster,
+          interfaces: { joiner: interfaceOf(site, name), initiator: interfaceOf(site, cluster) },
+        },
+      }, [...before]);
+      before.push(address);
+    }
+  }
   if (site.ceph) {
     const before = [microcephClusterAddress(cluster)];
     for (const name of site.joiners) {

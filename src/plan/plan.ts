@@ -28,6 +28,12 @@ export interface StepInputs {
   'microovn-join': { name: string; address: string; encapIp: string | null; cluster: string };
   /** MicroCloud's own microcluster: `name` is the hostname (the daemon's name), `address` <ip>:9443. */
   'microcloud-bootstrap': { name: string; address: string };
+  /**
+   * `ip`/`initiatorIp`: what the two trust sessions and the joiner's PUT /1.0/services announce;
+   * `interfaces`: the interface holding each of them (the session names it). The passphrase is the
+   * file's session_passphrase, given to apply by name (SESSION_PASSPHRASE_REF), never in the plan.
+   */
+  'microcloud-join': { name: string; address: string; ip: string; initiatorIp: string; cluster: string; interfaces: { joiner: string; initiator: string } };
 
   /**
    * PATCH /1.0 on the step's machine; `target` is the member for member-local keys, null for global ones.

@@ -233,10 +233,15 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext, 
 
 /** Every secret the file holds: what logs, plans, journals and reports must never show. */
 export function secretsOf(d: DesiredState): Secret[] {
-  return [...(d.sessionPassphrase ? [d.sessionPassphrase] : []), ...namedSecrets(d).values()];
+  return [...namedSecrets(d).values()];
 }
 
 /** The secrets a plan refers to by name (it never holds them): apply is given them under these names. */
 export function namedSecrets(d: DesiredState): Map<string, Secret> {
-  return new Map(Object.entries(d.lxd.config).filter((e): e is [string, Secret] => e[1] instanceof Secret).map(([k, v]) => [secretRef(k), v]));
+  const out = new Map<string, Secret>(d.sessionPassphrase ? [[SESSION_PASSPHRASE_REF, d.sessionPassphrase]] : []);
+  for (const [k, v] of Object.entries(d.lxd.config)) if (v instanceof Secret) out.set(secretRef(k), v);
+  return out;
 }
+
+/** The name apply is given the file's session_passphrase under (MicroCloud's trust sessions). */
+export const SESSION_PASSPHRASE_REF = 'session_passphrase';

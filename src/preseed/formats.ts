@@ -1,6 +1,7 @@
 // The string formats of the schema, with Go's parsing rules (see net.ts), and how each is explained
 // when a value does not match.
 import { parseCidr, parseIp, parseRange, splitList } from './net.js';
+import { parseSnapChannel } from './snap-channel.js';
 import { interfaceNameProblem } from './text.js';
 
 export interface FormatRule {
@@ -9,8 +10,9 @@ export interface FormatRule {
   hint: string;
   /** What is wrong with this value in particular, when one message cannot say it for every value. */
   explain?: (value: string) => { message: string; hint: string } | null;
-  /** The words MicroCloud, LXD or Go use for this value, which then make the whole message. */
-  upstream?: (value: string) => string;
+  /** The words MicroCloud, LXD, snapd or Go use for this value, which then make the whole message
+   *  (null where upstream has none, e.g. for what only our own rule refuses). */
+  upstream?: (value: string) => string | null;
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -68,6 +70,17 @@ export const FORMATS: Record<string, FormatRule> = {
     message: 'is not a valid interface name',
     hint: 'write the name as `ip -br link` shows it on the machine, e.g. enp2s0',
     explain: interfaceNameProblem,
+  },
+  'snap-channel': {
+    // snapd's grammar (snap-channel.ts); whitespace is no track, risk or branch the store has.
+    validate: (v) => parseSnapChannel(v).ok && !/\s/.test(v),
+    message: 'is not a snap channel',
+    hint: 'write track/risk as `snap info` lists them, e.g. 5.21/stable, squid/stable, 24.03/stable or 2/stable',
+    explain: (v) => (/\s/.test(v) ? { message: 'is not a snap channel: channel names have no spaces', hint: 'remove the spaces, e.g. 5.21/stable' } : null),
+    upstream: (v) => {
+      const r = parseSnapChannel(v);
+      return r.ok ? null : r.error;
+    },
   },
   hostname: {
     // ajv-formats checks hostnames; this entry only carries the explanation.

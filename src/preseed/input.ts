@@ -1,6 +1,7 @@
 // The preseed as written, key for key (schemas/preseed.schema.json). A test keeps these types and
 // the schema in step. Semantic rules read it through `view()`, which drops values of the wrong type
 // (the schema has already reported them) so that every rule can run on a partly invalid file.
+import { SNAP_NAMES, type SnapName } from './snaps.js';
 
 export interface DirectStorageInput {
   path?: string;
@@ -51,6 +52,14 @@ export interface PreseedInput {
   storage?: { local?: DiskFilterInput[]; ceph?: DiskFilterInput[] };
   ssh?: SshDefaultsInput;
   lxd?: { config?: Record<string, LxdConfigInput> };
+  snaps?: Partial<Record<SnapName, SnapInput>>;
+}
+
+export interface SnapInput {
+  channel?: string;
+  revision?: number;
+  cohort?: boolean;
+  hold?: boolean;
 }
 
 export type LxdConfigInput = string | number | boolean;
@@ -105,6 +114,7 @@ export function view(raw: unknown): PreseedInput {
   const storage = obj(root, 'storage');
   const lxd = obj(root, 'lxd');
   const lxdConfig = obj(lxd, 'config');
+  const snaps = obj(root, 'snaps');
   return {
     lookup_subnet: str(root, 'lookup_subnet'),
     lookup_timeout: num(root, 'lookup_timeout'),
@@ -139,5 +149,9 @@ export function view(raw: unknown): PreseedInput {
       config: lxdConfig && Object.fromEntries(Object.entries(lxdConfig)
         .filter((e): e is [string, LxdConfigInput] => ['string', 'number', 'boolean'].includes(typeof e[1]))),
     },
+    snaps: snaps && Object.fromEntries(SNAP_NAMES.flatMap((name) => {
+      const s = obj(snaps, name);
+      return s ? [[name, { channel: str(s, 'channel'), revision: num(s, 'revision'), cohort: bool(s, 'cohort'), hold: bool(s, 'hold') }]] : [];
+    })),
   };
 }

@@ -1,18 +1,15 @@
 // Shape validation against schemas/preseed.schema.json, the single source of truth for keys, types,
 // formats and defaults. ajv errors are turned into findings an operator can act on: the key path,
-// a plain message, and a hint (the closest known key for a typo).
+// a plain message, and a hint (the closest known key for a typo). The schema is not compiled at run
+// time: preseed-validator.ts is ajv's code for it, generated ahead (src/tools/preseed-validator.ts).
 import { createRequire } from 'node:module';
-import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import _addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { Finding, PathSegment } from './diagnostics.js';
 import { FORMATS } from './formats.js';
 import { isSecretValuePath } from './lxd-config.js';
+import { validate as generated } from './preseed-validator.js';
 import { closestKey } from './suggest.js';
 import { findUnsafeCharacter, UNSAFE_SECRET, unsafeCharacterMessage, type TextKind } from './text.js';
-
-// ajv and ajv-formats are CommonJS; under NodeNext their default export arrives wrapped.
-const Ajv2020 = _Ajv2020.default;
-const addFormats = _addFormats.default;
 
 export const SCHEMA_URL = new URL('../../schemas/preseed.schema.json', import.meta.url);
 
@@ -23,37 +20,13 @@ const loadSchemaModule = (): unknown => createRequire(import.meta.url)('../../sc
 
 export type JsonSchema = Record<string, unknown>;
 
-let cached: { schema: JsonSchema; validate: ValidateFunction } | undefined;
+/** The generated code is untyped; this is ajv's contract for a compiled schema. */
+const validate = generated as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+let cached: JsonSchema | undefined;
 
 export function preseedSchema(): JsonSchema {
-  return compiled().schema;
-}
-
-function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
-  if (!cached) {
-    const schema = structuredClone(loadSchemaModule()) as JsonSchema;
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, useDefaults: true, allowUnionTypes: true });
-    addFormats(ajv, ['hostname']);
-    for (const [name, rule] of Object.entries(FORMATS)) {
-      if (name !== 'hostname') ajv.addFormat(name, { type: 'string', validate: rule.validate });
-    }
-    // Annotations of our own: which values are secret, and how to fix a value that does not match.
-    ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-    // MicroCloud's words for a key that is missing or empty ("No systems given", "Missing system name").
-    ajv.addKeyword({ keyword: 'x-missing', schemaType: 'string' });
-    // Keys of microcloud-apply's own: MicroCloud does not read them, so they are read strictly (go-yaml.ts).
-    ajv.addKeyword({ keyword: 'x-extension', schemaType: 'boolean' });
-    // Which strings may not carry control, bidirectional-text or zero-width characters (text.ts).
-    ajv.addKeyword({
-      keyword: 'x-safe-text',
-      type: 'string',
-      schemaType: 'string',
-      metaSchema: { enum: ['line', 'text'] },
-      validate: (kind: TextKind, data: string) => findUnsafeCharacter(data, kind) === null,
-    });
-    cached = { schema, validate: ajv.compile(schema) };
-  }
+  cached ??= structuredClone(loadSchemaModule()) as JsonSchema;
   return cached;
 }
 
@@ -62,7 +35,6 @@ function compiled(): { schema: JsonSchema; validate: ValidateFunction } {
  * Returns every finding at once.
  */
 export function validateShape(value: unknown): Finding[] {
-  const { validate } = compiled();
   if (validate(value)) return [];
   // A propertyNames error only wraps the one that names the key (and carries its propertyName).
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames');

@@ -2,6 +2,7 @@
 // for LXD operations (§1.2). Decisions follow the body's `type`, never Content-Type (microcluster
 // does not set it) and never the daemon's version (5.21 answers sync where 6.8 answers async).
 import { ApiError, RemoteTimeout } from './errors.js';
+import { parseSnapdResponse } from './snapd-envelope.js';
 import type { Service } from './types.js';
 
 export interface Envelope {
@@ -63,6 +64,7 @@ export interface RequestContext {
 const EXCERPT = 300;
 
 export function parseResponse<T = unknown>(ctx: RequestContext, res: RawResponse): ApiResult<T> {
+  if (ctx.service === 'snapd') return parseSnapdResponse<T>(ctx, res);
   const env = decode(res.body);
   const fail = (status: number, message: string): ApiError =>
     new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, status, message);

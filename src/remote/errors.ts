@@ -84,6 +84,9 @@ export class ApiError extends RemoteError {
   readonly apiMessage: string;
   /** The operation URL when the failure came from an LXD operation. */
   readonly operation: string | undefined;
+  /** snapd's error kind (`snap-not-installed`, `snap-change-conflict`…) and value, where it gives them. */
+  readonly kind: string | undefined;
+  readonly value: unknown;
 
   constructor(
     host: string,
@@ -93,6 +96,7 @@ export class ApiError extends RemoteError {
     status: number,
     apiMessage: string,
     operation?: string,
+    detail: { kind?: string; value?: unknown } = {},
   ) {
     const op = operation ? ` (operation ${operation})` : '';
     super(host, `${host}: ${service} ${method} ${path} failed with ${status}${op}: ${apiMessage}`, status === 503);
@@ -102,6 +106,8 @@ export class ApiError extends RemoteError {
     this.status = status;
     this.apiMessage = apiMessage;
     this.operation = operation;
+    this.kind = detail.kind;
+    this.value = detail.value;
   }
 }
 

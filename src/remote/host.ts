@@ -22,6 +22,7 @@ import { ChannelPool, exchange, openStreamLocal, type ExchangeOptions } from './
 import { RELAY_PACKAGE, RELAY_PROGRAM, openRelay } from './relay.js';
 import { SessionBudget } from './sessions.js';
 import { displayArgv, type Arg } from './quote.js';
+import { openWebSocket, type DaemonSocket, type WebSocketOptions } from './websocket.js';
 import { nothingWasSent, withRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 import { openConnection, resolveTarget, type ResolvedTarget, type SshConnection } from './ssh.js';
 import { silentLogger, type ConnectOptions, type RemoteLogger, type Service, type SshTarget } from './types.js';
@@ -51,6 +52,12 @@ export interface Host {
   waitOperation(service: Service, operationUrl: string, opts?: { timeoutMs?: number }): Promise<Operation>;
   /** The daemon's socket path on the machine (override, else detected). */
   socketPath(service: Service): Promise<string>;
+  /**
+   * A websocket to a daemon (GET `path`, upgraded) on a connection of its own to the socket, over
+   * the same SSH connection and reached the same way as its HTTP (forward or sudo relay). A refused
+   * upgrade throws the daemon's ApiError. It holds its channel until closed.
+   */
+  websocket(service: Service, path: string, opts?: WebSocketOptions): Promise<DaemonSocket>;
   close(): Promise<void>;
 }
 
@@ -58,7 +65,14 @@ export const SOCKET_CANDIDATES: Record<Service, readonly string[]> = {
   lxd: ['/var/snap/lxd/common/lxd/unix.socket', '/var/lib/lxd/unix.socket'],
   microceph: ['/var/snap/microceph/common/state/control.socket'],
   microovn: ['/var/snap/microovn/common/state/control.socket'],
+  microcloud: ['/var/snap/microcloud/common/state/control.socket'],
+  snapd: ['/run/snapd.socket'],
 };
+
+/** Daemons that judge each request by the peer's uid rather than by who may open the socket:
+ *  snapd's socket is 0666, but changes need root (canonical/snapd daemon/access.go). A login that
+ *  is not root reaches them through the sudo relay whenever it can. */
+const ROOT_PEER: ReadonlySet<Service> = new Set(['snapd']);
 
 /** Connects (verifying the host key and authenticating) and returns the machine's Host. */
 export async function connect(target: SshTarget, opts: ConnectOptions = {}): Promise<Host> {
@@ -202,7 +216,8 @@ class SshHost implements Host {
       opts.retry,
     );
     this.#log.debug('request', { host: this.name, service, method, path, status: result.httpStatus, type: result.type, ms: Date.now() - started });
-    if (result.type !== 'async' || opts.wait === false) return result;
+    // snapd's async answers name a change, not an LXD operation: its reader follows the change.
+    if (result.type !== 'async' || opts.wait === false || service === 'snapd') return result;
     if (!result.operation) {
       throw new ApiError(this.name, service, method, path, result.httpStatus, 'async response names no operation to wait for');
     }
@@ -232,6 +247,17 @@ class SshHost implements Host {
       // undici counts the request as done a moment after the body is read.
       setImmediate(() => this.#sessions.nudge());
     }
+  }
+
+  async websocket(service: Service, path: string, opts: WebSocketOptions = {}): Promise<DaemonSocket> {
+    const socket = await this.socketPath(service);
+    const ctx: RequestContext = { host: this.name, service, method: 'GET', path };
+    // Only an upgrade that provably reached no daemon is tried again: a session may have started.
+    return this.#retrying(
+      () => openWebSocket(() => this.#openSocket(service, socket), ctx,
+        { timeoutMs: this.#opts.requestTimeoutMs ?? 120_000, logger: this.#log, ...opts }),
+      { shouldRetry: nothingWasSent },
+    );
   }
 
   socketPath(service: Service): Promise<string> {
@@ -365,7 +391,7 @@ class SshHost implements Host {
     if (decided === 'relay') return this.#relay(socket);
     const probe = this.#probed ?? await this.#probe();
     const may = this.#mayOpen(probe, socket);
-    if (may === false) {
+    if (may === false || (ROOT_PEER.has(service) && probe.relayUnavailable === null)) {
       if (probe.relayUnavailable !== null) throw this.#denied(probe, socket);
       return this.#decide(service, socket, 'relay', this.#relay(socket));
     }

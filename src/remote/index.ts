@@ -2,6 +2,7 @@
 export { connect, SOCKET_CANDIDATES, type Host, type HttpMethod, type RequestOptions } from './host.js';
 export type { ExecOptions, ExecResult } from './exec.js';
 export type { ApiResult, Operation } from './envelope.js';
+export { DaemonSocketClosed, type DaemonSocket, type NextOptions, type WebSocketOptions } from './websocket.js';
 export { secret, type Arg } from './quote.js';
 export { Secret } from '../secrets.js';
 export {

@@ -1,7 +1,7 @@
 // Shapes shared by the remote layer's files and its callers.
 import type { RetryPolicy } from './retry.js';
 
-export type Service = 'lxd' | 'microceph' | 'microovn';
+export type Service = 'lxd' | 'microceph' | 'microovn' | 'microcloud' | 'snapd';
 
 /** How to reach one machine. Field names mirror the preseed's SSH settings. */
 export interface SshTarget {

@@ -116,3 +116,39 @@ export interface CephPoolJson {
   pool?: string;
   size?: number;
 }
+
+/** One snap of GET /v2/snaps and GET /v2/snaps/{name} (canonical/snapd client/packages.go Snap). */
+export interface SnapdSnapJson {
+  name?: string;
+  version?: string;
+  revision?: string;
+  type?: string;
+  base?: string;
+  'tracking-channel'?: string;
+  'cohort-key'?: string;
+  /** Until when a system hold stops refreshes (RFC 3339). */
+  hold?: string;
+}
+
+/** GET /v2/system-info (daemon/api_general.go sysInfo). */
+export interface SnapdSystemInfoJson {
+  version?: string;
+}
+
+/** One snap of GET /v2/find?name= (daemon/api_find.go mapRemote): the store's channel map. */
+export interface SnapdFindJson {
+  name?: string;
+  channels?: Record<string, { revision?: string; version?: string; channel?: string } | null>;
+}
+
+/** GET /v2/changes and /v2/changes/{id} (overlord/hookstate/ctlcmd ChangeInfo). */
+export interface SnapdChangeJson {
+  id?: string;
+  kind?: string;
+  summary?: string;
+  status?: string;
+  ready?: boolean;
+  err?: string;
+  tasks?: { kind?: string; summary?: string; status?: string; log?: string[] }[];
+  data?: { 'snap-names'?: string[] };
+}

@@ -1,12 +1,14 @@
-// Reading a machine's host facts: four read-only commands, run by one shell on the machine so that
-// they cost one session, not four (a session is a channel, an exec request and a process on both
+// Reading a machine's host facts: three read-only commands, run by one shell on the machine so that
+// they cost one session, not three (a session is a channel, an exec request and a process on both
 // ends: more than the commands themselves). Each command's output is framed by a marker line with
 // its exit status, so each is judged as if it had run alone. None needs root, so none goes through
-// sudo. The script is a constant: nothing from the preseed reaches it.
+// sudo. The script is a constant: nothing from the preseed reaches it. The snaps come from snapd's
+// REST API (snapd.ts), read at the same time, not from `snap list`'s text.
 import type { Host } from '../remote/index.js';
 import { RemoteCommandFailed } from '../remote/index.js';
 import type { HostFacts } from '../live/state.js';
-import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr, parseSnapList } from './host-parse.js';
+import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr } from './host-parse.js';
+import { readSnapd } from './snapd.js';
 
 const READ = { sudo: false, timeoutMs: 30_000, idempotent: true, check: false } as const;
 
@@ -14,7 +16,6 @@ export const FACT_COMMANDS = [
   ['hostname'],
   ['ip', '-d', '-j', 'address', 'show'],
   ['ip', '-4', '-j', 'route', 'show', 'default'],
-  ['snap', 'list'],
 ] as const;
 
 const MARK = '@@microcloud-apply@@';
@@ -46,26 +47,26 @@ export function splitSections(out: string): Section[] {
 }
 
 /**
- * Hostname, interfaces with addresses and state, the IPv4 default route and the installed snaps.
- * Interface kinds come from `ip -d`; gather refines them with LXD's view where `ip` says none.
- * A machine without snapd (Debian's LXD is a deb) has no snaps: `snap` is not found (127).
+ * Hostname, interfaces with addresses and state, the IPv4 default route, the installed snaps and
+ * snapd's version. Interface kinds come from `ip -d`; gather refines them with LXD's view where
+ * `ip` says none. A machine without snapd (Debian's LXD is a deb) has no snaps and snapd null.
  */
 export async function readHostFacts(host: Host): Promise<HostFacts> {
-  const r = await host.exec(['sh', '-c', FACTS_SCRIPT], READ);
+  const [r, snapd] = await Promise.all([host.exec(['sh', '-c', FACTS_SCRIPT], READ), readSnapd(host)]);
   const stderr = r.stderr.toString('utf8');
   if (r.exitCode !== 0) {
     throw new RemoteCommandFailed(host.name, 'sh -c <host facts>', r.exitCode, r.signal, stderr.slice(-2000));
   }
-  const [hostname, addrs, route, snaps] = splitSections(r.stdout.toString('utf8')).map((s, i) => {
-    const argv = FACT_COMMANDS[i]!;
-    if (s.exitCode === 0 || (argv[0] === 'snap' && s.exitCode === 127)) return s;
+  const [hostname, addrs, route] = splitSections(r.stdout.toString('utf8')).map((s, i) => {
+    if (s.exitCode === 0) return s;
     // The script's stderr is every command's; the failing one wrote its own there.
-    throw new RemoteCommandFailed(host.name, argv.join(' '), s.exitCode, null, stderr.slice(-2000));
-  }) as [Section, Section, Section, Section];
+    throw new RemoteCommandFailed(host.name, FACT_COMMANDS[i]!.join(' '), s.exitCode, null, stderr.slice(-2000));
+  }) as [Section, Section, Section];
   return {
     hostname: parseHostname(hostname.stdout),
     interfaces: parseIpAddr(addrs.stdout),
     defaultRoute: parseDefaultRoute(route.stdout),
-    snaps: snaps.exitCode === 127 ? [] : parseSnapList(snaps.stdout),
+    snaps: snapd?.snaps ?? [],
+    snapd: snapd ? { version: snapd.version } : null,
   };
 }

@@ -1,6 +1,6 @@
-// Host facts from what the machine's commands print: `hostname`, `ip -d -j address show`,
-// `ip -4 -j route show default` and `snap list`. Pure: text in, HostFacts pieces out.
-import type { HostInterface, InstalledSnap } from '../live/state.js';
+// Host facts from what the machine's commands print: `hostname`, `ip -d -j address show` and
+// `ip -4 -j route show default`. Pure: text in, HostFacts pieces out.
+import type { HostInterface } from '../live/state.js';
 import type { IpAddrEntry, IpRouteEntry } from './api-types.js';
 
 /** A command printed something the parser cannot read; the message says which command. */
@@ -71,19 +71,4 @@ export function parseDefaultRoute(stdout: string): { gateway: string; dev: strin
   if (!Array.isArray(routes)) throw new HostOutputError('`ip -4 -j route show default` did not print a JSON list');
   const r = (routes as IpRouteEntry[]).find((x) => x?.dst === 'default' && typeof x.gateway === 'string' && typeof x.dev === 'string');
   return r ? { gateway: r.gateway!, dev: r.dev! } : null;
-}
-
-/**
- * `snap list`: a header line, then `Name Version Rev Tracking Publisher Notes` columns separated by
- * spaces (no column holds a space). No snaps at all prints nothing on stdout.
- */
-export function parseSnapList(stdout: string): InstalledSnap[] {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  if (lines.length === 0) return [];
-  const [header, ...rows] = lines;
-  if (!/^Name\s+Version\b/.test(header!)) throw new HostOutputError(`\`snap list\` printed an unexpected header: ${header!.slice(0, 80)}`);
-  return rows.map((row) => {
-    const [name = '', version = ''] = row.split(/\s+/);
-    return { name, version };
-  });
 }

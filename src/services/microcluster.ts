@@ -1,7 +1,8 @@
-// What MicroCeph and MicroOVN share as microcluster daemons, in two small reads that the readers
-// compose: the daemon itself (GET /core/1.0: name, address, version, whether its database is
-// open: per machine) and the member list (GET /core/1.0/cluster: cluster-wide). An uninitialized
-// daemon answers GET /core/1.0/cluster with 503 "Database is not yet initialized": that is the fact.
+// What MicroCeph, MicroOVN and the MicroCloud daemon share as microcluster daemons, in two small
+// reads that the readers compose: the daemon itself (GET /core/1.0: name, address, version, whether
+// its database is open: per machine) and the member list (GET /core/1.0/cluster: cluster-wide). An
+// uninitialized daemon answers GET /core/1.0/cluster with 503 "Database is not yet initialized":
+// that is the fact.
 //
 // GET /core/1.0/cluster is not cheap on a real daemon: it probes every member's /core/1.0/ready in
 // turn, each with a 30 s timeout (canonical/microcluster internal/rest/resources/cluster.go
@@ -19,6 +20,8 @@ import { mapMicroMembers } from './micro-map.js';
 import { getUnlessUninitialized, isNotInitialized } from './read.js';
 
 export type MicroService = 'microceph' | 'microovn';
+/** Every daemon built on microcluster that the tool reads: the services, and MicroCloud's own daemon. */
+export type CoreService = MicroService | 'microcloud';
 
 export interface CoreState {
   version: string;
@@ -37,7 +40,7 @@ export interface CoreServer {
 }
 
 /** GET /core/1.0; null when the daemon has no /core API (404: the pre-rename microcluster). */
-export async function readCoreServer(host: Host, service: MicroService): Promise<CoreServer | null> {
+export async function readCoreServer(host: Host, service: CoreService): Promise<CoreServer | null> {
   try {
     const j = await getUnlessUninitialized<CoreServerJson>(host, service, '/core/1.0');
     return { name: j.name ?? '', address: j.address ?? '', version: j.version ?? '', ready: j.ready === true };
@@ -48,7 +51,7 @@ export async function readCoreServer(host: Host, service: MicroService): Promise
 }
 
 /** GET /core/1.0/cluster: the members, or null when the daemon is not initialized. */
-export async function readCoreMembers(host: Host, service: MicroService): Promise<MicroMember[] | null> {
+export async function readCoreMembers(host: Host, service: CoreService): Promise<MicroMember[] | null> {
   try {
     return mapMicroMembers(await getUnlessUninitialized<CoreMemberJson[] | null>(host, service, '/core/1.0/cluster'));
   } catch (err) {
@@ -65,7 +68,7 @@ export const LEGACY_CORE: CoreState = { version: '', initialized: false, members
  * the daemon is initialized, `members` (GET /core/1.0/cluster) tells the members and, by its 503,
  * whether it is initialized. A part not asked for is left empty ('' / []).
  */
-export async function readCore(host: Host, service: MicroService, parts: { server: boolean; members: boolean } = { server: true, members: true }): Promise<CoreState> {
+export async function readCore(host: Host, service: CoreService, parts: { server: boolean; members: boolean } = { server: true, members: true }): Promise<CoreState> {
   const [server, members] = await Promise.all([
     parts.server || !parts.members ? readCoreServer(host, service) : undefined,
     parts.members ? readCoreMembers(host, service).catch((err: unknown) => {

@@ -75,7 +75,7 @@ export function renderPreseedDoc(schema: JsonSchema): string {
     'Every key below is checked by `microcloud validate`; any other key is an error. `[]` marks a list',
     'item. Formats: `ip-address` (IPv4 or IPv6, no prefix), `cidr` (address/prefix; host bits may be',
     'set), `ipv4-cidr`/`ipv6-cidr` (a gateway address with its prefix), `ipv4-range` (`<first>-<last>`),',
-    '`ip-list` (comma-separated addresses), `hostname`.',
+    '`ip-list` (comma-separated addresses), `hostname`, `snap-channel` (`track/risk[/branch]`, as snapd takes it).',
     '',
     ...table,
     '',

@@ -10,6 +10,7 @@ import { orderSteps } from '../../src/plan/dag.js';
 import { satisfied, type Plan, type Step, type StepKind, type StepOf } from '../../src/plan/index.js';
 import { namedSecrets, type DesiredState } from '../../src/preseed/desired.js';
 import { gatherOver } from '../../src/site/gather.js';
+import { DEFAULT_SNAPS, MICROCLOUD_SNAP } from '../../src/lab/machines.js';
 import { desiredOf, planFor, preseed, startLab, type Lab } from './helpers.js';
 
 let lab: Lab | undefined;
@@ -65,7 +66,8 @@ async function walk(l: Lab, plan: Plan, all: readonly Step[], ctx: StepContext):
 }
 
 test('the runner check and the planner agree on every step kind, before, during and after an apply', async () => {
-  lab = await startLab({ nodes: 3 });
+  // With the microcloud snap, so that MicroCloud's own bootstrap and joins are among the kinds.
+  lab = await startLab({ nodes: 3, machine: { snaps: [...DEFAULT_SNAPS, MICROCLOUD_SNAP] } });
   const desired = desiredOf(`${preseed({ nodes: [1, 2, 3], cephfs: true })}lxd:\n  config:\n    images.auto_update_interval: 0\n    maas.api.key: maas-key-30a1f2e4\n`);
   const ctx = contextFor(desired);
   const first = await planFor(lab, desired);

@@ -154,7 +154,7 @@ export function recordingHosts(hosts: Map<string, Host>, seen: Set<string>): Map
       return r as never;
     };
     out.set(name, {
-      name, request, exec: h.exec.bind(h), waitOperation: h.waitOperation.bind(h), socketPath: h.socketPath.bind(h), close: h.close.bind(h),
+      name, request, exec: h.exec.bind(h), waitOperation: h.waitOperation.bind(h), socketPath: h.socketPath.bind(h), websocket: h.websocket.bind(h), close: h.close.bind(h),
     });
   }
   return out;

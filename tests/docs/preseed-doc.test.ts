@@ -14,4 +14,6 @@ test('the reference lists every key with its type and default', () => {
   expect(doc).toContain('| `systems[].ssh.host_key` |');
   expect(doc).toContain('| `ovn.ipv4_range` | string (ipv4-range) |');
   expect(doc).toContain('| `lxd.config.<key>` | string \\| boolean \\| integer |');
+  expect(doc).toContain('| `snaps.microceph.channel` | string (snap-channel) | yes |');
+  expect(doc).toContain('| `snaps.lxd.cohort` | boolean |  | `true` |');
 });

@@ -41,13 +41,13 @@ test('a non-root user plans, applies and gets status in sync for a 3-node site t
   expect(status.stdout).toMatch(/^In sync: the site matches site\.yaml\./);
   expect(status.code).toBe(0);
 
-  // Every login was the non-root user; the micro* daemons went through relays, LXD was forwarded.
+  // Every login was the non-root user; the micro* daemons and snapd went through relays, LXD was forwarded.
   const logins = l.site.log.filter((e) => e.kind === 'connect');
   expect(logins.length).toBeGreaterThan(0);
   expect(logins.every((e) => (e as { user: string }).user === 'ubuntu')).toBe(true);
   const relays = l.site.commands().filter((e) => e.argv?.includes('nc'));
   expect(relays.length).toBeGreaterThan(0);
-  for (const r of relays) expect(r.argv).toEqual(['sudo', '-n', '--', 'nc', '-N', '-U', expect.stringMatching(/^\/var\/snap\/micro(ceph|ovn)\/common\/state\/control\.socket$/)]);
+  for (const r of relays) expect(r.argv).toEqual(['sudo', '-n', '--', 'nc', '-N', '-U', expect.stringMatching(/^(\/var\/snap\/micro(ceph|ovn)\/common\/state\/control\.socket|\/run\/snapd\.socket)$/)]);
   expect(l.site.requests({ service: 'microceph', mutating: true }).length).toBeGreaterThan(0);
   expect(l.site.requests({ service: 'lxd', mutating: true }).length).toBeGreaterThan(0);
 }, 60_000);

@@ -4,10 +4,17 @@
 import type { ResourcesDisk } from '../../src/preseed/disk-filter.js';
 import type { DesiredState } from '../../src/preseed/desired.js';
 import { loadPreseed } from '../../src/preseed/load.js';
-import { liveFromViews, recordOf, reachable, lxdClusterOf, microClusterOf, type LiveState, type LxdCluster, type MachineRecord, type MicroCephCluster, type ReachableMachine } from '../../src/live/state.js';
+import { emptyClusters, liveFromViews, recordOf, reachable, lxdClusterOf, microClusterOf, type LiveState, type LxdCluster, type MachineRecord, type MicroCephCluster, type ReachableMachine } from '../../src/live/state.js';
 import { CTX } from '../helpers/preseed.js';
 
-export const VERSIONS = { lxd: '5.21.3', microceph: '19.2.0', microovn: '24.03.2' } as const;
+export const VERSIONS = { lxd: '5.21.3', microceph: '19.2.0', microovn: '24.03.2', microcloud: '2.1.3' } as const;
+/** How snapd lists the lab's snaps (src/lab/machines.ts DEFAULT_SNAPS): tracked, not held, in no cohort. */
+const SNAP_OF = {
+  lxd: { revision: '33110', channel: '5.21/stable', held: false, cohort: false },
+  microceph: { revision: '1228', channel: 'squid/stable', held: false, cohort: false },
+  microovn: { revision: '667', channel: '24.03/stable', held: false, cohort: false },
+  microcloud: { revision: '1144', channel: '2/stable', held: false, cohort: false },
+} as const;
 
 const EXT_5_21 = ['clustering', 'clustering_join', 'network_type_ovn', 'network_type_physical', 'storage_pool_source_wipe', 'resources_disk_id', 'instances_migration_stateful'];
 export const EXT_6_8 = [...EXT_5_21, 'storage_remote_drop_source', 'storage_ceph_use_rbd_defaults', 'ovn_dynamic_northbound_connection', 'storage_and_network_operations'];
@@ -42,7 +49,7 @@ export function machineDisks(i: number): ResourcesDisk[] {
 
 export interface MachineOptions {
   hostname?: string;
-  services?: ('microceph' | 'microovn')[];
+  services?: ('microceph' | 'microovn' | 'microcloud')[];
   extensions?: string[];
   versions?: Partial<Record<keyof typeof VERSIONS, string>>;
 }
@@ -62,9 +69,10 @@ export function bareMachine(i: number, o: MachineOptions = {}): ReachableMachine
       ],
       defaultRoute: { gateway: '10.1.0.1', dev: 'eth0' },
       snaps: [
-        { name: 'lxd', version: v.lxd },
-        ...services.map((s) => ({ name: s, version: v[s] })),
+        { name: 'lxd', version: v.lxd, ...SNAP_OF.lxd },
+        ...services.map((s) => ({ name: s, version: v[s], ...SNAP_OF[s] })),
       ],
+      snapd: { version: '2.66.1' },
     },
     lxd: {
       version: v.lxd, apiExtensions: [...(o.extensions ?? EXT_5_21)], config: {}, clustered: false, serverName: o.hostname ?? name,
@@ -74,6 +82,7 @@ export function bareMachine(i: number, o: MachineOptions = {}): ReachableMachine
       ? { version: `ceph-version: ${v.microceph}-0ubuntu0.24.04.1; microceph-git: v${v.microceph}+squid-3-g0123456789`, initialized: false, members: [], disks: [], services: [], config: {}, pools: [] }
       : null,
     microovn: services.includes('microovn') ? { version: v.microovn, initialized: false, members: [], services: [] } : null,
+    microcloud: services.includes('microcloud') ? { version: v.microcloud, initialized: false, members: [] } : null,
   };
 }
 
@@ -165,7 +174,7 @@ export const OPTS = { preseedDigest: 'sha256:0000' };
  * the clusters it is in. Two picks that name the same cluster key must take it from the same state.
  */
 export function pick(picks: Record<string, [LiveState, string]>): LiveState {
-  const out: LiveState = { machines: {}, clusters: { lxd: {}, microceph: {}, microovn: {} } };
+  const out: LiveState = { machines: {}, clusters: emptyClusters() };
   const take = <C>(into: Record<string, C>, from: Record<string, C>, key: string | null | undefined): void => {
     if (key == null || !(key in from)) return;
     if (key in into && into[key] !== from[key]) throw new Error(`two picks name cluster ${key} from different states`);

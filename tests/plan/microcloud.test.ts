@@ -2,12 +2,13 @@
 // LXD records MicroCloud's version as `microcloud init` does; where it is not, neither happens.
 import { diff } from '../../src/plan/diff.js';
 import { preflight } from '../../src/plan/preflight.js';
+import type { StepOf } from '../../src/plan/plan.js';
 import { bareSite, desired, OPTS, record } from './fixtures.js';
 import { errorsOf, walk } from './walk.js';
 
 const WITH_CLOUD = { services: ['microceph', 'microovn', 'microcloud'] as ('microceph' | 'microovn' | 'microcloud')[] };
 const d = desired({ n: 3 });
-const bootstrapConfig = (p: ReturnType<typeof diff>) => p.steps.find((s) => s.address === 'lxd/server-config/bootstrap@node1')!;
+const bootstrapConfig = (p: ReturnType<typeof diff>) => p.steps.find((s): s is StepOf<'lxd-server-config'> => s.address === 'lxd/server-config/bootstrap@node1')!;
 
 test('without the microcloud snap: no MicroCloud steps and no user.microcloud', () => {
   const p = diff(d, bareSite(3), OPTS);
@@ -15,7 +16,7 @@ test('without the microcloud snap: no MicroCloud steps and no user.microcloud', 
   expect(bootstrapConfig(p).inputs.config).not.toHaveProperty(['user.microcloud']);
 });
 
-test('with it on every machine: MicroCloud is bootstrapped on the initiator first, and LXD records its version', () => {
+test('with it on every machine: MicroCloud is bootstrapped on the initiator, joined one machine at a time, and LXD records its version', () => {
   const p = diff(d, bareSite(3, WITH_CLOUD), OPTS);
   expect(errorsOf(p)).toEqual([]);
   expect(p.steps.find((s) => s.address === 'microcloud/cluster@node1')).toMatchObject({
@@ -24,8 +25,13 @@ test('with it on every machine: MicroCloud is bootstrapped on the initiator firs
   const cfg = bootstrapConfig(p);
   expect(cfg.inputs.config).toMatchObject({ 'user.microcloud': '2.1.3', 'user.microcloud-apply.version': expect.any(String) });
   expect(cfg.dependsOn).toContain('microcloud/cluster@node1');
+  expect(p.steps.find((s) => s.address === 'microcloud/member/node2')).toMatchObject({
+    kind: 'microcloud-join', inputs: { name: 'node2', address: '10.1.0.12:9443', ip: '10.1.0.12', initiatorIp: '10.1.0.11', cluster: 'node1', interfaces: { joiner: 'eth0', initiator: 'eth0' } },
+    dependsOn: ['microcloud/cluster@node1'],
+  });
+  expect(p.steps.find((s) => s.address === 'microcloud/member/node3')!.dependsOn).toEqual(['microcloud/cluster@node1', 'microcloud/member/node2']);
   const { live } = walk(d, bareSite(3, WITH_CLOUD));
-  expect(live.clusters.microcloud['node1']!.members.map((m) => m.name)).toEqual(['node1']);
+  expect(live.clusters.microcloud['node1']!.members.map((m) => m.name)).toEqual(['node1', 'node2', 'node3']);
 });
 
 test('a machine without the snap, when the initiator has it, is an error naming it', () => {

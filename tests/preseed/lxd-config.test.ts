@@ -27,7 +27,7 @@ describe('valid', () => {
     expect((secret as Secret).reveal()).toBe('sesame-open-42');
     expect(JSON.stringify(r.desired)).not.toContain('sesame-open-42');
     expect(secretsOf(r.desired!).map((s) => s.reveal())).toEqual(['s3cret-Passphrase-42', 'sesame-open-42']);
-    expect([...namedSecrets(r.desired!).keys()]).toEqual(['lxd.config.core.trust_password']);
+    expect([...namedSecrets(r.desired!).keys()]).toEqual(['session_passphrase', 'lxd.config.core.trust_password']);
   });
 
   test('without the key, nothing is owned', () => {

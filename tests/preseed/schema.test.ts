@@ -30,6 +30,12 @@ const KITCHEN_SINK: PreseedInput = {
   },
   ssh: { port: 22, user: 'root', identity_file: 'id', known_hosts: 'kh', jump: 'bastion' },
   lxd: { config: { 'images.auto_update_interval': 0, 'instances.migration.stateful': true, 'core.trust_password': 'sesame-sesame' } },
+  snaps: {
+    lxd: { channel: '5.21/stable', revision: 33110, cohort: false, hold: true },
+    microceph: { channel: 'squid/stable', revision: 1228, cohort: false, hold: false },
+    microovn: { channel: '24.03/stable', revision: 667, cohort: false, hold: true },
+    microcloud: { channel: '2/stable', revision: 1144, cohort: false, hold: true },
+  },
 };
 
 /** Where the schema takes free keys (lxd.config): a fixture's keys there count as `<key>`. */

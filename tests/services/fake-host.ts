@@ -64,6 +64,7 @@ export class FakeHost implements Host {
 
   async waitOperation(): Promise<never> { throw new Error('not used'); }
   async socketPath(service: Service): Promise<string> { return `/run/${service}.socket`; }
+  async websocket(): Promise<never> { throw new Error('FakeHost answers no websockets'); }
   async close(): Promise<void> {}
 
   requests(service: Service): string[] {

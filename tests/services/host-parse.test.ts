@@ -1,5 +1,5 @@
-// Host facts from real command output: iproute2 6.x JSON (with -d link details) and snapd's table.
-import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr, parseSnapList, refineKinds } from '../../src/services/host-parse.js';
+// Host facts from real command output: iproute2 6.x JSON (with -d link details).
+import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr, refineKinds } from '../../src/services/host-parse.js';
 
 const FOREVER = 4294967295;
 const IP_ADDR = JSON.stringify([
@@ -76,32 +76,6 @@ describe('ip -4 -j route show default', () => {
   test('no default route: an empty list, or no output at all', () => {
     expect(parseDefaultRoute('[]\n')).toBeNull();
     expect(parseDefaultRoute('')).toBeNull();
-  });
-});
-
-describe('snap list', () => {
-  test('name and version of every snap, base snaps included', () => {
-    const text = [
-      'Name       Version                Rev    Tracking       Publisher   Notes',
-      'core22     20241001               1663   latest/stable  canonical**  base',
-      'lxd        5.21.3-c5ae129         33110  5.21/stable    canonical**  -',
-      'microceph  19.2.0+snap3b5c5d6a4e  1228   squid/stable   canonical**  -',
-      'microovn   24.03.2+snap0e2e5c3f5  667    24.03/stable   canonical**  -',
-      'snapd      2.66.1                 23258  latest/stable  canonical**  snapd',
-      '',
-    ].join('\n');
-    expect(parseSnapList(text)).toEqual([
-      { name: 'core22', version: '20241001' },
-      { name: 'lxd', version: '5.21.3-c5ae129' },
-      { name: 'microceph', version: '19.2.0+snap3b5c5d6a4e' },
-      { name: 'microovn', version: '24.03.2+snap0e2e5c3f5' },
-      { name: 'snapd', version: '2.66.1' },
-    ]);
-  });
-
-  test('no snaps installed prints nothing on stdout; an unknown table is an error', () => {
-    expect(parseSnapList('')).toEqual([]);
-    expect(() => parseSnapList('Nom  Version\n')).toThrow('`snap list` printed an unexpected header: Nom  Version');
   });
 });
 

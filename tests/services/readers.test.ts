@@ -117,28 +117,50 @@ describe('MicroCeph and MicroOVN', () => {
 });
 
 describe('host facts', () => {
-  test('four commands in one session, not through sudo; a machine without snapd has no snaps', async () => {
-    const h = new FakeHost();
+  const facts = (h: FakeHost) => {
     h.commands.set('hostname', 'node1\n');
     h.commands.set('ip -d -j address show', '[{"ifname":"eth0","flags":["UP"],"link_type":"ether","addr_info":[{"family":"inet","local":"10.0.0.11","prefixlen":24}]}]');
     h.commands.set('ip -4 -j route show default', '[{"dst":"default","gateway":"10.0.0.1","dev":"eth0","flags":[]}]');
+  };
+
+  test('three commands in one session, not through sudo; a machine without snapd has no snaps', async () => {
+    const h = new FakeHost();
+    facts(h);
+    h.missing.add('snapd');
     expect(await readHostFacts(h)).toEqual({
       hostname: 'node1', interfaces: [{ name: 'eth0', kind: 'physical', state: 'up', addresses: ['10.0.0.11/24'] }],
-      defaultRoute: { gateway: '10.0.0.1', dev: 'eth0' }, snaps: [],
+      defaultRoute: { gateway: '10.0.0.1', dev: 'eth0' }, snaps: [], snapd: null,
     });
-    expect(h.calls).toEqual([`exec sh -c ${FACTS_SCRIPT}`]);
-    // No `snap` on this machine: the shell does not find it (127), which means no snaps.
+    expect(h.calls.filter((c) => c.startsWith('exec '))).toEqual([`exec sh -c ${FACTS_SCRIPT}`]);
     expect(h.scripted).toEqual(['hostname', 'ip -d -j address show', 'ip -4 -j route show default']);
     expect(h.sudo).toEqual([false]);
   });
 
-  test('a failing snap list is an error naming the command', async () => {
+  test('the snaps and snapd\'s version come from snapd, at the same time as the commands', async () => {
     const h = new FakeHost();
-    h.commands.set('hostname', 'node1\n');
-    h.commands.set('ip -d -j address show', '[]');
-    h.commands.set('ip -4 -j route show default', '[]');
-    h.commands.set('snap list', { exitCode: 1, stderr: Buffer.from('error: cannot communicate with server: timeout exceeded\n') });
-    await expect(readHostFacts(h)).rejects.toThrow('node1: command `snap list` exited with status 1: error: cannot communicate with server');
+    facts(h);
+    h.answers.set('snapd /v2/snaps', [
+      { name: 'lxd', version: '5.21.3-c5ae129', revision: '33110', 'tracking-channel': '5.21/stable', 'cohort-key': '+', hold: '2318-11-08T13:51:19Z' },
+      { name: 'snapd', version: '2.66.1', revision: '23258', 'tracking-channel': 'latest/stable', type: 'snapd' },
+    ]);
+    h.answers.set('snapd /v2/system-info', { version: '2.68.5', series: '16' });
+    const r = await readHostFacts(h);
+    expect(r.snaps).toEqual([
+      { name: 'lxd', version: '5.21.3-c5ae129', revision: '33110', channel: '5.21/stable', held: true, cohort: true },
+      { name: 'snapd', version: '2.66.1', revision: '23258', channel: 'latest/stable', held: false, cohort: false },
+    ]);
+    expect(r.snapd).toEqual({ version: '2.68.5' });
+    expect(h.requests('snapd').sort()).toEqual(['snapd GET /v2/snaps', 'snapd GET /v2/system-info']);
+    // `snap list` is not asked any more.
+    expect(h.scripted).not.toContain('snap list');
+  });
+
+  test('a snapd that fails is an error naming the request, not a machine without snaps', async () => {
+    const h = new FakeHost();
+    facts(h);
+    h.answers.set('snapd /v2/snaps', new ApiError('node1', 'snapd', 'GET', '/v2/snaps', 500, 'cannot list local snaps! state is locked'));
+    h.answers.set('snapd /v2/system-info', { version: '2.66.1' });
+    await expect(readHostFacts(h)).rejects.toThrow('node1: snapd GET /v2/snaps failed with 500: cannot list local snaps! state is locked');
   });
 
   test('each command is judged on its own exit status; output that looks like a marker elsewhere is kept', async () => {
@@ -146,12 +168,12 @@ describe('host facts', () => {
     h.commands.set('hostname', 'node1\n');
     h.commands.set('ip -d -j address show', '[]');
     h.commands.set('ip -4 -j route show default', { exitCode: 1, stdout: Buffer.from(''), stderr: Buffer.from('Error: ipv4: FIB table does not exist.\n') });
-    h.commands.set('snap list', 'Name  Version  Rev  Tracking  Publisher  Notes\n');
+    h.missing.add('snapd');
     await expect(readHostFacts(h)).rejects.toThrow('node1: command `ip -4 -j route show default` exited with status 1: Error: ipv4: FIB table does not exist.');
     expect(() => splitSections('@@microcloud-apply@@ hostname\nnode1\n')).toThrow('the host facts script stopped before `hostname` finished');
     const whole = FACT_COMMANDS.map((a, i) => `@@microcloud-apply@@ ${a.join(' ')}\n${i === 0 ? 'a @@microcloud-apply@@ b' : ''}\n@@microcloud-apply@@ ${i}\n`).join('');
     expect(splitSections(whole)).toEqual([
-      { stdout: 'a @@microcloud-apply@@ b', exitCode: 0 }, { stdout: '', exitCode: 1 }, { stdout: '', exitCode: 2 }, { stdout: '', exitCode: 3 },
+      { stdout: 'a @@microcloud-apply@@ b', exitCode: 0 }, { stdout: '', exitCode: 1 }, { stdout: '', exitCode: 2 },
     ]);
   });
 });

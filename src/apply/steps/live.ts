@@ -43,6 +43,7 @@ export const READS_BY_KIND: { [K in StepKind]: LiveParts } = {
   'microovn-bootstrap': { microovn: ['server'] },
   'microovn-join': { microovn: ['members'] },
   'microcloud-bootstrap': { microcloud: ['members'] },
+  'microcloud-join': { microcloud: ['members'] },
   'lxd-server-config': { lxd: ['server'], microovn: ['members', 'services'] },
   'lxd-bootstrap': { lxd: ['server'] },
   'lxd-join': { lxd: ['server', 'members'] },

@@ -1,5 +1,6 @@
-// microcluster, as MicroCeph and MicroOVN share it (rest-apis.md §2): whether a daemon is
-// initialized, its cluster's members, bootstrap, join, and join tokens issued for the joiner's name.
+// microcluster, as MicroCeph, MicroOVN and MicroCloud's daemon share it (rest-apis.md §2): whether a
+// daemon is initialized, its cluster's members, bootstrap, join, and join tokens issued for the
+// joiner's name.
 // Whether a bootstrap or join is done is the plan's `satisfied` (src/apply/steps/runner.ts).
 import { SERVICE_LABEL } from '../../plan/index.js';
 import type { Host } from '../../remote/index.js';
@@ -7,6 +8,10 @@ import type { StepContext } from '../types.js';
 import { MINUTE, enc, isNotFound, unlessAlreadyDone, waitUntil } from './common.js';
 
 export type Micro = 'microceph' | 'microovn';
+/** A microcluster daemon these calls work on: the services, and MicroCloud's own (./microcloud.ts). */
+export type MicroDaemon = Micro | 'microcloud';
+
+const labelOf = (svc: MicroDaemon): string => (svc === 'microcloud' ? 'MicroCloud' : SERVICE_LABEL[svc]);
 
 /** microcluster's join token lifetime in MicroCloud (ServiceJoinTokenLifetime), as Go nanoseconds. */
 const TOKEN_LIFETIME_NS = 3600 * 1e9;
@@ -15,18 +20,18 @@ export const MICRO_BOOTSTRAP_MS = 2 * MINUTE;
 export const MICRO_JOIN_MS = 5 * MINUTE;
 export const MEMBER_SHOWS_MS = MINUTE;
 
-const ALREADY_INITIALIZED = [/Database is online/];
+export const ALREADY_INITIALIZED = [/Database is online/];
 
 /**
  * GET /core/1.0, allowed before init: `ready` is false until bootstrap or join. Asking this first
  * keeps other calls off daemons that would answer 503 "not yet initialized" (which the remote layer
  * would treat as transient and retry for seconds).
  */
-export async function microReady(host: Host, svc: Micro): Promise<boolean> {
+export async function microReady(host: Host, svc: MicroDaemon): Promise<boolean> {
   return (await host.request<{ ready?: boolean }>(svc, 'GET', '/core/1.0')).metadata?.ready === true;
 }
 
-export async function microMemberNames(host: Host, svc: Micro): Promise<string[]> {
+export async function microMemberNames(host: Host, svc: MicroDaemon): Promise<string[]> {
   if (!(await microReady(host, svc))) return [];
   const members = (await host.request<{ name: string }[] | null>(svc, 'GET', '/core/1.0/cluster')).metadata ?? [];
   return members.map((m) => m.name);
@@ -39,7 +44,7 @@ export interface MicroInit {
 }
 
 /** POST /core/control {bootstrap:true}; "Database is online" counts only if the step is now done (`done`). */
-export async function bootstrapMicro(host: Host, svc: Micro, init: MicroInit, ctx: StepContext, done: () => Promise<boolean>): Promise<void> {
+export async function bootstrapMicro(host: Host, svc: MicroDaemon, init: MicroInit, ctx: StepContext, done: () => Promise<boolean>): Promise<void> {
   const body = { bootstrap: true, config: init.config, join_token: '', address: init.address, name: init.name };
   try {
     await host.request(svc, 'POST', '/core/control', body, { timeoutMs: MICRO_BOOTSTRAP_MS });
@@ -48,8 +53,8 @@ export async function bootstrapMicro(host: Host, svc: Micro, init: MicroInit, ct
   }
 }
 
-export async function waitForMember(host: Host, svc: Micro, name: string, ctx: StepContext): Promise<void> {
-  await waitUntil(ctx, `${name} showing as a ${SERVICE_LABEL[svc]} member`, MEMBER_SHOWS_MS,
+export async function waitForMember(host: Host, svc: MicroDaemon, name: string, ctx: StepContext): Promise<void> {
+  await waitUntil(ctx, `${name} showing as a ${labelOf(svc)} member`, MEMBER_SHOWS_MS,
     async () => (await microMemberNames(host, svc)).includes(name));
 }
 
@@ -58,12 +63,12 @@ export async function waitForMember(host: Host, svc: Micro, name: string, ctx: S
  * (UNIQUE(name)) and may have leaked with an earlier failed run, so it is revoked first. The token
  * and its embedded secret are registered as secrets before anything else can see them.
  */
-export async function issueToken(anchor: Host, svc: Micro, name: string, ctx: StepContext): Promise<string> {
+export async function issueToken(anchor: Host, svc: MicroDaemon, name: string, ctx: StepContext): Promise<string> {
   const records = (await anchor.request<{ name: string; token: string }[] | null>(svc, 'GET', '/core/control/tokens')).metadata ?? [];
   for (const r of records) registerToken(r.token, ctx);
   if (records.some((r) => r.name === name)) {
     await revokeToken(anchor, svc, name);
-    ctx.note(`revoked a stale ${SERVICE_LABEL[svc]} join token for ${name}`);
+    ctx.note(`revoked a stale ${labelOf(svc)} join token for ${name}`);
   }
   const token = (await anchor.request<string>(svc, 'POST', '/core/control/tokens', { name, expire_after: TOKEN_LIFETIME_NS })).metadata;
   registerToken(token, ctx);
@@ -71,7 +76,7 @@ export async function issueToken(anchor: Host, svc: Micro, name: string, ctx: St
 }
 
 /** DELETE /core/1.0/tokens/<name>; a token already gone is fine. */
-export async function revokeToken(anchor: Host, svc: Micro, name: string): Promise<void> {
+export async function revokeToken(anchor: Host, svc: MicroDaemon, name: string): Promise<void> {
   try {
     await anchor.request(svc, 'DELETE', `/core/1.0/tokens/${enc(name)}`);
   } catch (err) {

@@ -5,7 +5,7 @@ import { microcephCeph } from './ceph.js';
 import { bracket, cat, ls, readlink, stat, test } from './fs.js';
 import { ip } from './ip.js';
 import { nc } from './nc.js';
-import { hasProgram } from '../machines.js';
+import { hasProgram, snapdOf } from '../machines.js';
 import { snap } from './snap.js';
 import { splitTimeout, timeout } from './timeout.js';
 import { runScript } from '../shell.js';
@@ -42,7 +42,8 @@ const PROGRAMS: Record<string, Program> = {
   // netcat-openbsd: /usr/bin/nc is its alternatives link.
   nc: { impl: nc, dirs: USR_BIN },
   ip: { impl: ip, dirs: USR_SBIN },
-  snap: { impl: snap, dirs: USR_BIN },
+  // snapd's client, from the snapd package: a machine without snapd (Debian) has no `snap`.
+  snap: { impl: snap, dirs: USR_BIN, present: (ctx) => snapdOf(ctx.spec) !== null },
   'microceph.ceph': { impl: microcephCeph, dirs: ['/snap/bin'], present: hasSnap('microceph') },
   sh: { impl: (args, ctx) => shell('sh', args, ctx), dirs: USR_BIN },
   dash: { impl: (args, ctx) => shell('sh', args, ctx), dirs: USR_BIN },

@@ -1,29 +1,12 @@
 // `snap list [--all] [NAME…]` in snapd's column format (Go tabwriter: min width 5, padding 2;
 // the verified-publisher mark is "**" when stdout is not a terminal, as over `ssh host cmd`).
-import type { MachineSpec, SnapSpec } from '../types.js';
+// The rows are what the lab's snapd lists (snapd/installed.ts): one list for both, as on a real
+// machine where `snap list` asks snapd (canonical/snapd cmd/snapd/cli/cmd_list.go at bee548f7).
+import { localSnaps, notes } from '../snapd/installed.js';
 import { type CommandImpl, fail, ok } from './types.js';
 
-interface Row { name: string; version: string; rev: string; tracking: string; publisher: string; notes: string }
-
-/** Base snaps and snapd that any machine carrying the service snaps also has. */
-const IMPLICIT: Row[] = [
-  { name: 'core22', version: '20241001', rev: '1663', tracking: 'latest/stable', publisher: 'canonical**', notes: 'base' },
-  { name: 'core24', version: '20241119', rev: '716', tracking: 'latest/stable', publisher: 'canonical**', notes: 'base' },
-  { name: 'snapd', version: '2.66.1', rev: '23258', tracking: 'latest/stable', publisher: 'canonical**', notes: 'snapd' },
-];
-
-/** The snaps `snap list` shows for a spec (Debian's LXD is a deb, not a snap). */
-export function installedSnaps(spec: MachineSpec): Row[] {
-  const own = spec.snaps
-    .filter((s) => !(s.name === 'lxd' && spec.lxdFlavor === 'deb-5.0'))
-    .map((s: SnapSpec): Row => ({
-      name: s.name, version: s.version, rev: s.revision, tracking: s.channel || '-',
-      publisher: 'canonical**', notes: '-',
-    }));
-  if (own.length === 0) return [];
-  const names = new Set(own.map((r) => r.name));
-  return [...own, ...IMPLICIT.filter((r) => !names.has(r.name))].sort((a, b) => a.name.localeCompare(b.name));
-}
+/** cmd_list.go fmtChannel: no channel is "-", a branch is shown as "…". */
+const fmtChannel = (ch: string): string => (ch === '' ? '-' : ch.split('/').length === 3 ? `${ch.slice(0, ch.lastIndexOf('/') + 1)}…` : ch);
 
 /** Go's text/tabwriter with minwidth 5, padding 2, flags 0: the last cell of a line is not padded. */
 export function tabwrite(lines: string[][]): string {
@@ -52,7 +35,10 @@ export const snap: CommandImpl = (args, ctx) => {
     if (a.startsWith('-')) return fail(`error: unknown flag \`${a.replace(/^-+/, '')}'`, 1);
     names.push(a);
   }
-  let rows = installedSnaps(ctx.spec);
+  const now = new Date();
+  let rows = localSnaps(ctx.spec).map((s) => ({
+    name: s.name, version: s.version, rev: s.revision, tracking: fmtChannel(s.tracking), publisher: 'canonical**', notes: notes(s, now),
+  }));
   if (rows.length === 0 && names.length === 0) {
     return { stdout: '', stderr: "No snaps are installed yet. Try 'snap install hello-world'.\n", exitCode: 0 };
   }

@@ -1,7 +1,7 @@
 // Bootstrap and join: POST /core/control in the order controlPost checks things, the joiner's walk
 // over the token's addresses, and the accepting side on the leader.
 import { syncResponse } from '../envelope.js';
-import type { LabRequest, LabResponse } from '../types.js';
+import { HandlerPanic, type LabRequest, type LabResponse } from '../types.js';
 import type { MicroclusterCore } from './core.js';
 import { fakeCertificate, machineIPs } from './core-identity.js';
 import { decodeToken, expired } from './core-tokens.js';
@@ -146,6 +146,14 @@ async function join<S>(core: MicroclusterCore<S>, d: CoreDaemon<S>, tokenString:
     d.status = DB_ONLINE;
     await core.app.join(authorised.cluster, authorised.member, config);
   } catch (e) {
+    // A panic in a hook unwinds through controlPost's deferred reverter while its joinInfo is still
+    // nil (joinWithToken never returned): the joiner resets only if its certificate name matched, and
+    // nothing deletes its member record on the cluster (canonical/microcluster
+    // internal/rest/resources/control.go controlPost at e950e52e06d8801a422006ae5f5de4f8f471d787).
+    if (e instanceof HandlerPanic) {
+      if (certNameMatches) core.resetDaemon(d);
+      throw e;
+    }
     throw fail(e);
   }
   return syncResponse({});

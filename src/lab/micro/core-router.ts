@@ -1,7 +1,7 @@
 // Request routing on a daemon's control socket: the /core endpoints and the app's /1.0 ones in
 // registration order, the 503 gate before init, the dqlite wait, and ?target= forwarding.
 import { errorResponse, syncResponse } from '../envelope.js';
-import type { LabRequest, LabResponse } from '../types.js';
+import { HandlerPanic, type LabRequest, type LabResponse } from '../types.js';
 import type { MicroclusterCore } from './core.js';
 import { control } from './core-init.js';
 import { api10, clusterGet, clusterMemberDelete } from './core-members.js';
@@ -85,6 +85,7 @@ export class CoreRouter<S> {
     try {
       return await this.route(d, req);
     } catch (e) {
+      if (e instanceof HandlerPanic) throw e;
       return errorResponse(statusOf(e), messageOf(e));
     }
   }

@@ -92,9 +92,12 @@ export interface AppEndpoint<S> {
 
 /** The service built on microcluster: its snap, port, hooks and /1.0 API. */
 export interface MicroApp<S> {
-  readonly snap: 'microceph' | 'microovn';
-  /** The port MicroCloud gives the daemon (7443 MicroCeph, 6443 MicroOVN). */
+  readonly snap: 'microceph' | 'microovn' | 'microcloud';
+  /** The port MicroCloud gives the daemon (7443 MicroCeph, 6443 MicroOVN, 9443 MicroCloud itself). */
   readonly port: number;
+  /** DaemonArgs.PreInitListenAddress: the address the daemon listens on (and GET /core/1.0 reports)
+   *  before bootstrap or join, and again after a reset; default none (""). */
+  readonly preInitAddress?: string;
   /** API extensions the app registers (reported next to microcluster's internal ones). */
   readonly extensions: readonly string[];
   /** The app's schema update count (schema_external_version). */
@@ -111,6 +114,9 @@ export interface MicroApp<S> {
   preRemove?(cluster: CoreCluster<S>, member: CoreMember, force: boolean): void;
   /** The member's rows are gone (the app tables reference core_cluster_members ON DELETE CASCADE). */
   memberRemoved(cluster: CoreCluster<S>, member: CoreMember): void;
+  /** The daemon on `machine` wiped its state and re-exec'd (a failed init, a removal): whatever the
+   *  app keeps in its process is gone. */
+  daemonReset?(machine: string): void;
   readonly endpoints: readonly AppEndpoint<S>[];
 }
 

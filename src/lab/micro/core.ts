@@ -101,7 +101,10 @@ export class MicroclusterCore<S> {
     }
     const hostname = this.ctx.spec(machine).hostname;
     const cert = this.newCert(machine, hostname);
-    d = { machine, name: hostname, address: '', status: DB_NOT_READY, cluster: undefined, certName: hostname, certificate: cert };
+    d = {
+      machine, name: hostname, address: this.app.preInitAddress ?? '', status: DB_NOT_READY, cluster: undefined,
+      certName: hostname, certificate: cert,
+    };
     this.daemons.set(machine, d);
     return d;
   }
@@ -153,11 +156,12 @@ export class MicroclusterCore<S> {
   resetDaemon(d: CoreDaemon<S>): void {
     const hostname = this.ctx.spec(d.machine).hostname;
     d.name = hostname;
-    d.address = '';
+    d.address = this.app.preInitAddress ?? '';
     d.status = DB_NOT_READY;
     d.cluster = undefined;
     d.certName = hostname;
     d.certificate = this.newCert(d.machine, hostname);
+    this.app.daemonReset?.(d.machine);
   }
 
   /** Whether a member's daemon answers on its address (GET /core/1.0/ready over HTTPS). */

@@ -44,6 +44,7 @@ import { microcephReplication } from './microceph-replication.js';
 import { microovnBootstrap } from './microovn-bootstrap.js';
 import { microovnJoin } from './microovn-join.js';
 import { microcloudBootstrap } from './microcloud-bootstrap.js';
+import { microcloudJoin } from './microcloud-join.js';
 import type { StepSpec } from './spec.js';
 
 export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
@@ -55,6 +56,7 @@ export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
   'microovn-bootstrap': microovnBootstrap,
   'microovn-join': microovnJoin,
   'microcloud-bootstrap': microcloudBootstrap,
+  'microcloud-join': microcloudJoin,
   'lxd-server-config': lxdServerConfig,
   'lxd-bootstrap': lxdBootstrap,
   'lxd-join': lxdJoin,

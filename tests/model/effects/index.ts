@@ -20,6 +20,7 @@ import { microcephReplication } from './microceph-replication.js';
 import { microovnBootstrap } from './microovn-bootstrap.js';
 import { microovnJoin } from './microovn-join.js';
 import { microcloudBootstrap } from './microcloud-bootstrap.js';
+import { microcloudJoin } from './microcloud-join.js';
 import type { Effect } from './model.js';
 
 export const EFFECTS: { [K in StepKind]: Effect<K> } = {
@@ -31,6 +32,7 @@ export const EFFECTS: { [K in StepKind]: Effect<K> } = {
   'microovn-bootstrap': microovnBootstrap,
   'microovn-join': microovnJoin,
   'microcloud-bootstrap': microcloudBootstrap,
+  'microcloud-join': microcloudJoin,
   'lxd-server-config': lxdServerConfig,
   'lxd-bootstrap': lxdBootstrap,
   'lxd-join': lxdJoin,

@@ -1,0 +1,73 @@
+// Reading snapd through the machine's /run/snapd.socket, over the same SSH connection as the other
+// daemons (a login that is not root goes through the sudo relay: the remote layer's ROOT_PEER).
+// Installed snaps and snapd's version for the host facts; the store's channels of a snap, and
+// changes (in progress, one by id, waited for until ready) for planning and applying the snaps.
+// snapd's routes and shapes: canonical/snapd daemon/api_snaps.go, api_find.go, api_general.go at
+// bee548f7. A machine without snapd has no socket: its reads are null, as for any daemon.
+import { ApiError, RemoteTimeout, type Host } from '../remote/index.js';
+import type { InstalledSnap } from '../live/state.js';
+import type { SnapdChangeJson, SnapdFindJson, SnapdSnapJson, SnapdSystemInfoJson } from './api-types.js';
+import { get, whenInstalled } from './read.js';
+import { mapChange, mapInstalledSnaps, mapStoreChannels, type SnapdChange, type StoreChannel } from './snapd-map.js';
+
+export type { SnapdChange, StoreChannel } from './snapd-map.js';
+
+export interface SnapdRead {
+  version: string;
+  snaps: InstalledSnap[];
+}
+
+/** snapd's version and what it has installed, or null when the machine has no snapd. */
+export function readSnapd(host: Host, now: () => Date = () => new Date()): Promise<SnapdRead | null> {
+  return whenInstalled(async () => {
+    const [snaps, info] = await Promise.all([
+      get<SnapdSnapJson[] | null>(host, 'snapd', '/v2/snaps'),
+      get<SnapdSystemInfoJson | null>(host, 'snapd', '/v2/system-info'),
+    ]);
+    return { version: typeof info?.version === 'string' ? info.version : '', snaps: mapInstalledSnaps(snaps, now()) };
+  });
+}
+
+/** The store's channels of a snap and their revisions (GET /v2/find?name=), or null when the store
+ *  has no such snap (404 snap-not-found). */
+export async function readStoreChannels(host: Host, name: string): Promise<StoreChannel[] | null> {
+  try {
+    const found = await get<SnapdFindJson[] | null>(host, 'snapd', `/v2/find?name=${encodeURIComponent(name)}`);
+    return mapStoreChannels((found ?? []).find((s) => s?.name === name));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && err.kind === 'snap-not-found') return null;
+    throw err;
+  }
+}
+
+/** snapd's changes, by default those in progress (an auto-refresh among them), optionally of one snap. */
+export async function readChanges(host: Host, opts: { select?: 'in-progress' | 'ready' | 'all'; snap?: string } = {}): Promise<SnapdChange[]> {
+  const q = new URLSearchParams({ select: opts.select ?? 'in-progress', ...(opts.snap ? { for: opts.snap } : {}) });
+  return ((await get<SnapdChangeJson[] | null>(host, 'snapd', `/v2/changes?${q.toString()}`)) ?? []).map(mapChange);
+}
+
+export async function readChange(host: Host, id: string): Promise<SnapdChange> {
+  return mapChange(await get<SnapdChangeJson>(host, 'snapd', `/v2/changes/${encodeURIComponent(id)}`));
+}
+
+export interface WaitChangeOptions {
+  timeoutMs: number;
+  /** Between polls (snapd has no long-poll for a change). Default 500 ms. */
+  intervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Polls a change until snapd says it is ready and returns it, whatever its end (Done, Error,
+ * Undone, Hold): what a failure means is the caller's to say, with `err` and the task log.
+ */
+export async function waitChange(host: Host, id: string, opts: WaitChangeOptions): Promise<SnapdChange> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const c = await readChange(host, id);
+    if (c.ready) return c;
+    if (Date.now() >= deadline) throw new RemoteTimeout(host.name, `snapd change ${id} (${c.summary})`, opts.timeoutMs);
+    await sleep(Math.min(opts.intervalMs ?? 500, Math.max(0, deadline - Date.now())));
+  }
+}
