@@ -21,14 +21,21 @@ export interface SnapEffects {
 
 const hook = (name: string, snap: string): TaskStep => ({ kind: 'run-hook', summary: `Run ${name} hook of ${JSON.stringify(snap)} snap if present` });
 
-export function installTasks(snap: string, revision: string, channel: string, fx: SnapEffects): TaskStep[] {
-  const q = JSON.stringify(snap);
-  const r = ` (${revision})`;
+/** What an install and a refresh both begin with: the new revision fetched, checked and mounted. */
+function fetchTasks(q: string, r: string, channel: string, fx: SnapEffects): TaskStep[] {
   return [
     { kind: 'prerequisites', summary: `Ensure prerequisites for ${q} are available` },
     { kind: 'download-snap', summary: `Download snap ${q}${r} from channel ${JSON.stringify(channel)}`, run: () => fx.download() },
     { kind: 'validate-snap', summary: `Fetch and check assertions for snap ${q}${r}` },
     { kind: 'mount-snap', summary: `Mount snap ${q}${r}` },
+  ];
+}
+
+export function installTasks(snap: string, revision: string, channel: string, fx: SnapEffects): TaskStep[] {
+  const q = JSON.stringify(snap);
+  const r = ` (${revision})`;
+  return [
+    ...fetchTasks(q, r, channel, fx),
     { kind: 'copy-snap-data', summary: `Copy snap ${q} data` },
     { kind: 'setup-profiles', summary: `Prepare snap ${q}${r} for security profile setup` },
     { kind: 'link-snap', summary: `Make snap ${q}${r} available to the system`, run: () => fx.link(), undo: () => fx.unlink() },
@@ -46,10 +53,7 @@ export function refreshTasks(snap: string, revision: string, channel: string, fx
   const q = JSON.stringify(snap);
   const r = ` (${revision})`;
   return [
-    { kind: 'prerequisites', summary: `Ensure prerequisites for ${q} are available` },
-    { kind: 'download-snap', summary: `Download snap ${q}${r} from channel ${JSON.stringify(channel)}`, run: () => fx.download() },
-    { kind: 'validate-snap', summary: `Fetch and check assertions for snap ${q}${r}` },
-    { kind: 'mount-snap', summary: `Mount snap ${q}${r}` },
+    ...fetchTasks(q, r, channel, fx),
     hook('pre-refresh', snap),
     { kind: 'stop-snap-services', summary: `Stop snap ${q} services`, run: () => fx.stopServices(), undo: () => fx.startServices() },
     { kind: 'remove-aliases', summary: `Remove aliases for snap ${q}` },
