@@ -9,7 +9,7 @@
 //
 // `npm test` runs this check (npm run arch); a violation fails the suite.
 const PURE = '^src/(preseed|live|plan|secrets\\.ts)';
-const SHELL_MODULES = '^(node:)?(fs|fs/promises|net|os|child_process|dgram|http|https|tls|readline)$|^(ssh2|undici|winston)$';
+const SHELL_MODULES = '^(node:)?(fs|fs/promises|net|os|child_process|dgram|http|https|tls|readline)$|^(ssh2|undici|winston|ws)$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -73,7 +73,7 @@ export class DaemonHttpServer {
     if (out === 'drop') { socket.destroy(); return; }
     if (socket.destroyed) return;
     if (isUpgrade(out) && handshakeRefusal(labReq.method, req.headers) === null) {
-      out.upgrade(acceptWebSocket(socket, String(req.headers['sec-websocket-key']), head));
+      acceptWebSocket(req, socket, head, out.upgrade);
       return;
     }
     // The connection is ours now: the answer goes out by hand, and the connection with it.

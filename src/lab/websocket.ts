@@ -1,10 +1,11 @@
 // The server end of a websocket on a lab daemon's socket, as gorilla/websocket (which LXD's
 // shared/ws.Upgrader wraps, and MicroCloud's session endpoints use) answers it. An endpoint that
 // upgrades returns upgradeResponse(run); the HTTP bridge (http-bridge.ts) checks the handshake as
-// gorilla's Upgrader.Upgrade does, writes the 101 and hands `run` the LabWebSocket. The framing is
-// RFC 6455's, shared with the product's client (src/remote/websocket-frames.ts).
+// gorilla's Upgrader.Upgrade does, then the `ws` library's server writes the 101 and does the
+// framing, and `run` gets the LabWebSocket.
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE, FrameError, FrameReader, MessageAssembler, OPCODE, acceptKey, closePayload, encodeFrame } from '../remote/websocket-frames.js';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabResponse } from './types.js';
 
 /** One websocket connection as a daemon's handler sees it. */
@@ -57,36 +58,45 @@ export function handshakeRefusal(method: string, headers: Record<string, string 
   return null;
 }
 
-/** The 101 answer gorilla writes, then the socket as a LabWebSocket. `head`: bytes read past the request. */
-export function acceptWebSocket(socket: Duplex, key: string, head: Buffer): LabWebSocket {
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`);
-  return new ServerWebSocket(socket, head);
-}
-
 const MAX_MESSAGE = 1024 * 1024;
 
+/** ws's server, for every daemon: it never listens, keeps no list of clients and offers no extension. */
+const server = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: MAX_MESSAGE });
+
+/**
+ * The 101 answer, then the socket as a LabWebSocket; for a request handshakeRefusal() let through.
+ * `head`: bytes read past the request. ws checks the handshake again, more strictly than gorilla
+ * (a Sec-WebSocket-Key of 16 bytes in base64, Upgrade exactly "websocket"): no client sends less.
+ */
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, run: (ws: LabWebSocket) => void): void {
+  server.handleUpgrade(req, socket, head, (ws) => run(new ServerWebSocket(ws, socket)));
+}
+
+const EOF = 'websocket: close 1006 (abnormal closure): unexpected EOF';
+
 class ServerWebSocket implements LabWebSocket {
+  readonly #ws: WebSocket;
   readonly #socket: Duplex;
-  readonly #reader = new FrameReader({ masked: true, maxPayload: MAX_MESSAGE });
-  readonly #assembler = new MessageAssembler(MAX_MESSAGE);
   readonly #queue: string[] = [];
   readonly #waiting: ((m: string | null) => void)[] = [];
   #readError: string | null = null;
   #gone = false;
   readonly closed: Promise<void>;
 
-  constructor(socket: Duplex, head: Buffer) {
+  constructor(ws: WebSocket, socket: Duplex) {
+    this.#ws = ws;
     this.#socket = socket;
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('data', (d: Buffer) => this.#onData(d));
-    // gorilla reads an EOF mid-conversation as an abnormal closure.
-    socket.on('end', () => this.#stop('websocket: close 1006 (abnormal closure): unexpected EOF'));
-    socket.on('close', () => {
+    // ws answers a ping with its payload and echoes a close frame's code, as gorilla's default
+    // handlers do; ReadMessage then fails with that code (1006: the connection ended without one).
+    this.closed = new Promise((resolve) => ws.once('close', (code: number) => {
       this.#gone = true;
-      this.#stop('websocket: close 1006 (abnormal closure): unexpected EOF');
-    });
-    socket.on('error', () => { /* the close that follows says it */ });
-    if (head.length > 0) this.#onData(head);
+      this.#stop(code === 1006 ? EOF : `websocket: close ${code}${code === 1000 ? ' (normal)' : ''}`);
+      resolve();
+    }));
+    // Text or binary alike (binaryType is ws's default, nodebuffer: a Buffer).
+    ws.on('message', (data) => this.#deliver((data as Buffer).toString('utf8')));
+    // What the client broke; ws answers it with a close frame and ends the connection.
+    ws.on('error', (e: Error) => this.#stop(`websocket: ${e.message}`));
   }
 
   get readError(): string | null {
@@ -94,8 +104,8 @@ class ServerWebSocket implements LabWebSocket {
   }
 
   sendJson(value: unknown): boolean {
-    if (this.#gone || !this.#socket.writable) return false;
-    this.#socket.write(encodeFrame(OPCODE.text, Buffer.from(`${JSON.stringify(value)}\n`, 'utf8'), false));
+    if (this.#gone || this.#ws.readyState !== this.#ws.OPEN) return false;
+    this.#ws.send(`${JSON.stringify(value)}\n`);
     return true;
   }
 
@@ -108,38 +118,12 @@ class ServerWebSocket implements LabWebSocket {
   close(): void {
     this.#gone = true;
     this.#stop('websocket: use of closed network connection');
-    // end, not destroy: what was written before (a last message) still goes out.
+    // The connection itself, without a close frame; end, not destroy: a last message still goes out.
     this.#socket.end();
   }
 
-  #onData(chunk: Buffer): void {
-    if (this.#readError !== null) return;
-    try {
-      for (const frame of this.#reader.push(chunk)) {
-        const m = this.#assembler.add(frame);
-        if (!m) continue;
-        if (m.kind !== 'control') {
-          this.#deliver(m.kind === 'message' ? m.text : m.data.toString('utf8'));
-        } else if (m.frame.opcode === OPCODE.ping) {
-          // gorilla's default ping handler answers with the same payload.
-          this.#socket.write(encodeFrame(OPCODE.pong, m.frame.payload, false));
-        } else if (m.frame.opcode === OPCODE.close) {
-          // gorilla's default close handler echoes the code, and ReadMessage fails with it.
-          const code = m.frame.payload.length >= 2 ? m.frame.payload.readUInt16BE(0) : 1005;
-          if (this.#socket.writable) this.#socket.write(encodeFrame(OPCODE.close, closePayload(code === 1005 ? CLOSE.normal : code), false));
-          this.#stop(`websocket: close ${code}${code === CLOSE.normal ? ' (normal)' : ''}`);
-          return;
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof FrameError)) throw e;
-      if (this.#socket.writable) this.#socket.write(encodeFrame(OPCODE.close, closePayload(e.code, e.message), false));
-      this.#stop(`websocket: ${e.message}`);
-      this.#socket.end();
-    }
-  }
-
   #deliver(message: string): void {
+    if (this.#readError !== null) return;
     const w = this.#waiting.shift();
     if (w) w(message);
     else this.#queue.push(message);

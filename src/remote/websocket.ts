@@ -1,6 +1,6 @@
 // A websocket to a daemon's unix socket, over the machine's one SSH connection: its own channel to
 // the socket (a stream-local forward, or the sudo relay for a login that is not root, as host.ts
-// decides for HTTP), an HTTP/1.1 Upgrade on it, then RFC 6455 frames (websocket-frames.ts).
+// decides for HTTP), then the `ws` library's client on that channel (handshake and RFC 6455 frames).
 //
 // Built for MicroCloud's trust-establishment session (canonical/microcloud client/websocket.go at
 // f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741): JSON text messages both ways, and an error arrives as
@@ -8,15 +8,15 @@
 // up (WriteClose), so the client closes at once. A message counts as that one when it has no other
 // field, as upstream's decoder with DisallowUnknownFields decides.
 //
-// The handshake goes through node:http, not undici: undici's upgrade() and WebSocket discard the
-// body of a refused upgrade (a 400 "There already is an active session" must reach the caller).
-import http from 'node:http';
+// ws, not undici: undici's upgrade() and WebSocket discard the body of a refused upgrade (a 400
+// "There already is an active session" must reach the caller); ws hands over the response.
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import WebSocket from 'ws';
 import { parseResponse, type RequestContext } from './envelope.js';
 import { ApiError, RemoteError, RemoteTimeout, Unreachable } from './errors.js';
 import { maskValues } from '../secrets.js';
-import { CLOSE, FrameError, FrameReader, MessageAssembler, OPCODE, acceptKey, closePayload, encodeFrame, newKey } from './websocket-frames.js';
 import { silentLogger, type RemoteLogger, type Service } from './types.js';
 
 export interface WebSocketOptions {
@@ -41,12 +41,13 @@ export interface DaemonSocket {
   readonly path: string;
   /** False once either side closed it. */
   readonly open: boolean;
-  /** Sends one JSON text message; throws when the socket is closed. */
+  /** Sends one JSON text message; throws once close() was called. After the daemon hung up it is
+   *  dropped (next() says why the socket closed). */
   send(message: unknown): void;
   /** The next message. Rejects with DaemonSocketClosed when the daemon closed the socket (with its
    *  control message, when it sent one) and with RemoteTimeout when none came in time. */
   next<T = unknown>(opts?: NextOptions): Promise<T>;
-  /** Closes the socket (a close frame, then the channel). Idempotent. */
+  /** Closes the socket (a close frame, then the channel once the daemon answers it). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -85,6 +86,12 @@ function controlMessage(value: unknown): string | null {
   return typeof text === 'string' ? text : '';
 }
 
+/** Close codes (RFC 6455 §7.4.1) this client sends. */
+const NORMAL = 1000;
+const INVALID_DATA = 1007;
+/** How long a close frame waits for the daemon's answer before the channel is torn down. */
+const CLOSE_WAIT_MS = 5000;
+
 /**
  * Opens a websocket: `open` gives a fresh connection to the daemon's socket, GET `ctx.path` is
  * upgraded on it. A refused upgrade throws the daemon's error (ApiError, from its JSON envelope).
@@ -93,19 +100,40 @@ export async function openWebSocket(open: () => Promise<Duplex>, ctx: RequestCon
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const secrets = (opts.secrets ?? []).filter((s) => s.length > 0);
   const channel = await open();
-  const { socket, head } = await handshake(channel, ctx, timeoutMs, secrets);
+  const ws = client(channel, ctx, opts.maxMessageBytes ?? 1024 * 1024);
   const log = opts.logger ?? silentLogger;
+  // Listening from the start: ws may report the socket closed before an await after open is over.
+  const socket = new WebSocketConnection(ws, channel, ctx, { timeoutMs, secrets, log });
+  await handshake(ws, channel, ctx, timeoutMs, secrets);
   log.debug('websocket opened', { host: ctx.host, service: ctx.service, path: ctx.path });
-  return new WebSocketConnection(socket, head, ctx, { timeoutMs, secrets, maxMessageBytes: opts.maxMessageBytes ?? 1024 * 1024, log });
+  return socket;
+}
+
+/** ws's client on the open channel: the URL's host is only the Host header, `unix.socket` as for
+ *  the daemon's HTTP. No extension is offered (none is needed). */
+function client(channel: Duplex, ctx: RequestContext, maxPayload: number): WebSocket {
+  try {
+    return new WebSocket(`ws://unix.socket${ctx.path}`, {
+      // The daemon's socket, over SSH; the HTTP client only needs a Duplex, its typings ask for a Socket.
+      createConnection: () => channel as unknown as Socket,
+      perMessageDeflate: false,
+      followRedirects: false,
+      maxPayload,
+    });
+  } catch (e) {
+    channel.destroy();
+    throw e;
+  }
 }
 
 const MAX_REFUSAL_BODY = 64 * 1024;
 
-function handshake(channel: Duplex, ctx: RequestContext, timeoutMs: number, secrets: readonly string[]): Promise<{ socket: Duplex; head: Buffer }> {
-  const key = newKey();
+function handshake(ws: WebSocket, channel: Duplex, ctx: RequestContext, timeoutMs: number, secrets: readonly string[]): Promise<void> {
   const what = `${ctx.service} websocket ${ctx.path}`;
   return new Promise((resolve, reject) => {
     let settled = false;
+    /** The daemon answered 101: what ws then finds wrong with the answer is the daemon's doing. */
+    let switched = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
@@ -113,54 +141,53 @@ function handshake(channel: Duplex, ctx: RequestContext, timeoutMs: number, secr
       fn();
     };
     const fail = (err: Error): void => settle(() => {
+      ws.terminate();
       channel.destroy();
+      // Read to the end: an SSH channel closes only once its end was read (ssh2).
+      channel.resume();
       reject(err);
     });
     const timer = setTimeout(() => fail(new RemoteTimeout(ctx.host, `${what} (the upgrade)`, timeoutMs)), timeoutMs);
-    const req = http.request({
-      method: 'GET',
-      path: ctx.path,
-      host: 'unix.socket',
-      // The daemon's socket, over SSH; the client only needs a Duplex, its typings ask for a Socket.
-      createConnection: () => channel as unknown as Socket,
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key },
+    const invalid = (): ApiError => new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, 101, "the daemon's answer to the websocket upgrade is not valid");
+    ws.on('upgrade', () => {
+      switched = true;
+      // ws judges the answer right after this event: accepted, it is open. It reports what it
+      // refuses by destroying the channel with the error, which an SSH channel does not emit
+      // (ssh2's destroy() takes no error), nor close while unread: then nothing would say it.
+      setImmediate(() => { if (ws.readyState !== WebSocket.OPEN) fail(invalid()); });
     });
-    req.on('upgrade', (res: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-      // Node's listeners are gone: until the socket's own are on, an error must not go unheard.
-      socket.on('error', () => undefined);
-      const accept = res.headers['sec-websocket-accept'];
-      if (res.statusCode !== 101 || String(res.headers.upgrade).toLowerCase() !== 'websocket' || accept !== acceptKey(key)) {
-        fail(new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, res.statusCode ?? 0,
-          'the daemon answered the websocket upgrade without a valid Sec-WebSocket-Accept'));
-        return;
+    ws.on('unexpected-response', (_req, res: IncomingMessage) => refused(res, ctx, secrets).then(fail, (e: Error) => fail(lost(ctx, e))));
+    // Stays on for good: after the handshake, settle() makes it a no-op and the connection listens.
+    ws.on('error', (e: Error) => fail(switched
+      ? new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, 101, `the daemon's answer to the websocket upgrade is not valid: ${e.message}`)
+      : lost(ctx, e)));
+    ws.once('close', () => fail(switched ? invalid() : lost(ctx, new Error('it closed during the upgrade'))));
+    ws.once('open', () => settle(resolve));
+  });
+}
+
+/** The error a refused upgrade stands for: the daemon's own, from its envelope, when it sent one. */
+function refused(res: IncomingMessage, ctx: RequestContext, secrets: readonly string[]): Promise<Error> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size <= MAX_REFUSAL_BODY) chunks.push(d);
+    });
+    res.on('error', reject);
+    res.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      try {
+        parseResponse(ctx, { status: res.statusCode ?? 0, headers: res.headers, body });
+        resolve(new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, res.statusCode ?? 0,
+          `the daemon answered HTTP ${res.statusCode ?? 0} instead of switching to the websocket protocol`));
+      } catch (e) {
+        resolve(e instanceof ApiError
+          ? new ApiError(e.host, e.service, e.method, e.path, e.status, shown(e.apiMessage, secrets))
+          : (e as Error));
       }
-      settle(() => resolve({ socket, head }));
     });
-    req.on('response', (res: http.IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (d: Buffer) => {
-        size += d.length;
-        if (size <= MAX_REFUSAL_BODY) chunks.push(d);
-      });
-      res.on('error', (e: Error) => fail(lost(ctx, e)));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        let err: Error;
-        try {
-          parseResponse(ctx, { status: res.statusCode ?? 0, headers: res.headers, body });
-          err = new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, res.statusCode ?? 0,
-            `the daemon answered HTTP ${res.statusCode ?? 0} instead of switching to the websocket protocol`);
-        } catch (e) {
-          err = e instanceof ApiError
-            ? new ApiError(e.host, e.service, e.method, e.path, e.status, shown(e.apiMessage, secrets))
-            : (e as Error);
-        }
-        fail(err);
-      });
-    });
-    req.on('error', (e: Error) => fail(lost(ctx, e)));
-    req.end();
   });
 }
 
@@ -170,10 +197,15 @@ function lost(ctx: RequestContext, e: Error): Error {
     { code: 'CONNECTION_LOST', cause: e });
 }
 
+/** Whether an error is ws's verdict on what the peer sent (its receiver's codes), not the channel's. */
+function protocolError(e: Error): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('WS_ERR_');
+}
+
 interface SocketOptions {
   timeoutMs: number;
   secrets: readonly string[];
-  maxMessageBytes: number;
   log: RemoteLogger;
 }
 
@@ -187,43 +219,54 @@ class WebSocketConnection implements DaemonSocket {
   readonly host: string;
   readonly service: Service;
   readonly path: string;
-  readonly #stream: Duplex;
+  readonly #ws: WebSocket;
   readonly #opts: SocketOptions;
-  readonly #reader: FrameReader;
-  readonly #assembler: MessageAssembler;
   readonly #queue: unknown[] = [];
   readonly #waiters: Waiter[] = [];
   /** Why the socket is closed, once it is: what next() rejects with after the queue is drained. */
   #ended: Error | null = null;
-  #closeSent = false;
+  /** ws tears the channel down on its errors without reporting them: kept to say why it closed. */
+  #channelError: Error | null = null;
   readonly #gone: Promise<void>;
+  /** Whether close() was called. */
+  #closedHere = false;
+  /** Whether the handshake succeeded: only an opened socket logs its close. */
+  #opened = false;
 
-  constructor(stream: Duplex, head: Buffer, ctx: RequestContext, opts: SocketOptions) {
+  constructor(ws: WebSocket, channel: Duplex, ctx: RequestContext, opts: SocketOptions) {
     this.host = ctx.host;
     this.service = ctx.service;
     this.path = ctx.path;
-    this.#stream = stream;
+    this.#ws = ws;
     this.#opts = opts;
-    this.#reader = new FrameReader({ masked: false, maxPayload: opts.maxMessageBytes });
-    this.#assembler = new MessageAssembler(opts.maxMessageBytes);
-    this.#gone = new Promise((resolve) => stream.once('close', () => resolve()));
-    stream.on('data', (d: Buffer) => this.#onData(d));
-    stream.on('end', () => {
-      this.#end(new DaemonSocketClosed(this.host, this.service, this.path, null));
-      stream.end();
-    });
-    stream.on('close', () => this.#end(new DaemonSocketClosed(this.host, this.service, this.path, null)));
-    stream.on('error', (e: Error) => this.#end(lost(ctx, e)));
-    if (head.length > 0) this.#onData(head);
+    channel.on('error', (e: Error) => { this.#channelError ??= e; });
+    ws.once('open', () => { this.#opened = true; });
+    this.#gone = new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => {
+      resolve();
+      if (this.#channelError) this.#end(lost(ctx, this.#channelError));
+      // 1006: the channel ended without a close frame; 1005: a close frame without a code.
+      else if (code === 1006) this.#end(this.#closed(null));
+      else {
+        const why = shown(reason.toString('utf8'), opts.secrets);
+        this.#end(this.#closed(`the daemon closed it${code !== 1005 ? ` (code ${code}${why ? `: ${why}` : ''})` : ''}`));
+      }
+    }));
+    // Text or binary alike (binaryType is ws's default, nodebuffer: a Buffer).
+    ws.on('message', (data) => this.#message(data as Buffer));
+    ws.on('error', (e: Error) => this.#end(protocolError(e)
+      ? this.#closed(`the daemon broke the websocket protocol: ${shown(e.message, opts.secrets)}`)
+      : lost(ctx, e)));
   }
 
   get open(): boolean {
-    return this.#ended === null;
+    return this.#ended === null && this.#ws.readyState === WebSocket.OPEN;
   }
 
   send(message: unknown): void {
-    if (this.#ended) throw this.#ended;
-    this.#stream.write(encodeFrame(OPCODE.text, Buffer.from(JSON.stringify(message), 'utf8'), true));
+    if (this.#closedHere) throw this.#ended!;
+    // Once the daemon hung up (it may do so right after the upgrade), ws drops the message, as the
+    // daemon would; next() says why it closed.
+    this.#ws.send(JSON.stringify(message));
   }
 
   next<T = unknown>(opts: NextOptions = {}): Promise<T> {
@@ -256,64 +299,40 @@ class WebSocketConnection implements DaemonSocket {
   }
 
   async close(): Promise<void> {
-    if (!this.#ended) this.#end(new DaemonSocketClosed(this.host, this.service, this.path, null, 'closed by this program'));
-    this.#hangUp(CLOSE.normal);
-    // The daemon answers the close frame and hangs up; a channel that does not close soon is torn down.
-    const timer = setTimeout(() => this.#stream.destroy(), 5000);
+    this.#closedHere = true;
+    if (!this.#ended) this.#end(this.#closed('closed by this program'));
+    this.#hangUp(NORMAL);
     await this.#gone;
-    clearTimeout(timer);
   }
 
-  #hangUp(code: number, reason = ''): void {
-    if (!this.#closeSent && !this.#stream.destroyed && this.#stream.writable) {
-      this.#closeSent = true;
-      this.#stream.write(encodeFrame(OPCODE.close, closePayload(code, reason), true));
-    }
-    if (!this.#stream.destroyed) this.#stream.end();
+  /** A close frame; the daemon answers it and ws then ends the channel, torn down if it does not. */
+  #hangUp(code: number): void {
+    if (this.#ws.readyState === WebSocket.CLOSED) return;
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code);
+    const timer = setTimeout(() => this.#ws.terminate(), CLOSE_WAIT_MS);
+    timer.unref();
+    void this.#gone.then(() => clearTimeout(timer));
   }
 
-  #onData(chunk: Buffer): void {
-    try {
-      for (const frame of this.#reader.push(chunk)) {
-        const m = this.#assembler.add(frame);
-        if (!m) continue;
-        if (m.kind === 'control') this.#control(m.frame.opcode, m.frame.payload);
-        else this.#message(m.kind === 'message' ? m.text : m.data.toString('utf8'));
-        if (this.#ended) return;
-      }
-    } catch (e) {
-      if (!(e instanceof FrameError)) throw e;
-      this.#end(new DaemonSocketClosed(this.host, this.service, this.path, null, `the daemon broke the websocket protocol: ${e.message}`));
-      this.#hangUp(e.code);
-    }
+  #closed(why: string | null): DaemonSocketClosed {
+    return new DaemonSocketClosed(this.host, this.service, this.path, null, why ?? undefined);
   }
 
-  #control(opcode: number, payload: Buffer): void {
-    if (opcode === OPCODE.ping) {
-      if (!this.#closeSent && this.#stream.writable) this.#stream.write(encodeFrame(OPCODE.pong, payload, true));
-    } else if (opcode === OPCODE.close) {
-      const code = payload.length >= 2 ? payload.readUInt16BE(0) : null;
-      const reason = shown(payload.subarray(2).toString('utf8'), this.#opts.secrets);
-      this.#end(new DaemonSocketClosed(this.host, this.service, this.path, null,
-        `the daemon closed it${code !== null ? ` (code ${code}${reason ? `: ${reason}` : ''})` : ''}`));
-      this.#hangUp(code ?? CLOSE.normal);
-    }
-  }
-
-  #message(text: string): void {
+  #message(data: Buffer): void {
+    if (this.#ended) return;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(data.toString('utf8'));
     } catch {
-      this.#end(new DaemonSocketClosed(this.host, this.service, this.path, null, 'the daemon sent a message that is not JSON'));
-      this.#hangUp(CLOSE.invalidData);
+      this.#end(this.#closed('the daemon sent a message that is not JSON'));
+      this.#hangUp(INVALID_DATA);
       return;
     }
     const control = controlMessage(value);
     if (control !== null) {
       // The daemon waits for us to hang up before it goes on (WriteClose).
       this.#end(new DaemonSocketClosed(this.host, this.service, this.path, shown(control, this.#opts.secrets)));
-      this.#hangUp(CLOSE.normal);
+      this.#hangUp(NORMAL);
       return;
     }
     const waiter = this.#waiters.shift();
@@ -329,7 +348,7 @@ class WebSocketConnection implements DaemonSocket {
   #end(why: Error): void {
     if (this.#ended) return;
     this.#ended = why;
-    this.#opts.log.debug('websocket closed', { host: this.host, service: this.service, path: this.path });
+    if (this.#opened) this.#opts.log.debug('websocket closed', { host: this.host, service: this.service, path: this.path });
     for (const w of this.#waiters.splice(0)) {
       w.cleanup();
       w.reject(why);
