@@ -31,6 +31,7 @@ export function assess(desired: DesiredState, live: LiveState): { site: Site; fi
       ...services(site),
       ...minimumVersions(site),
       ...microcloudNames(site),
+      ...snapsAsFiled(site),
       ...cephQuorum(site),
       ...addresses(site),
       ...uplinks(site),
@@ -169,6 +170,40 @@ function microcloudNames(site: Site): PlanFinding[] {
   return machines(site).filter(([name, m]) => m.microcloud && !m.microcloud.initialized && m.host.hostname !== name).map(([name, m]) =>
     errorAt('microcloud-name', name, `${name}'s hostname is ${JSON.stringify(visible(m.host.hostname))}: MicroCloud names each member after its hostname, so the system must be named ${JSON.stringify(visible(m.host.hostname))} in the file`,
       `rename the system to its hostname (or set the machine's hostname to ${name}) before MicroCloud's cluster is formed`));
+}
+
+/**
+ * The file's `snaps:` as a check: this version reads the snaps (snapd's GET /v2/snaps) but does not
+ * install, refresh or hold them yet, so a machine that differs from the file is an error with the
+ * command to run by hand, rather than a block the plan would silently pass over.
+ */
+function snapsAsFiled(site: Site): PlanFinding[] {
+  const out: PlanFinding[] = [];
+  const wanted = Object.values(site.desired.snaps);
+  if (wanted.length === 0) return out;
+  for (const [name, m] of machines(site)) {
+    for (const want of wanted) {
+      if (!want) continue;
+      const have = m.host.snaps.find((s) => s.name === want.name);
+      const pin = want.revision !== null ? ` --revision ${want.revision}` : want.cohort ? ' --cohort="+"' : '';
+      const by = (verb: string) => `snap ${verb} ${want.name} --channel ${want.channel}${pin}${want.hold ? `; snap refresh --hold ${want.name}` : ''}`;
+      const todo = 'this version of microcloud-apply checks the file\'s snaps: but does not install or refresh them yet';
+      if (!have) {
+        out.push(errorAt('snap-not-installed', name, `${want.name} is not installed on ${name}; the file asks for ${want.channel}: ${todo}`, `on ${name}: ${by('install')}`));
+        continue;
+      }
+      const differs = [
+        ...(have.channel !== want.channel ? [`tracks ${visible(have.channel) || 'no channel'}, not ${want.channel}`] : []),
+        ...(want.revision !== null && have.revision !== String(want.revision) ? [`is at revision ${visible(have.revision)}, not ${want.revision}`] : []),
+        ...(want.cohort && want.revision === null && !have.cohort ? ['is in no cohort'] : []),
+        ...(want.hold && !have.held ? ['is not held'] : []),
+      ];
+      if (differs.length > 0) {
+        out.push(errorAt('snap-differs', name, `${want.name} on ${name} ${differs.join(', ')}: ${todo}`, `on ${name}: ${by('refresh')}`));
+      }
+    }
+  }
+  return out;
 }
 
 const isLegacy = (d: object | null | undefined): boolean => (d as { legacyApi?: true } | null | undefined)?.legacyApi === true;
