@@ -257,4 +257,4 @@ export type MicroName = Exclude<ServiceName, 'lxd'>;
 
 export const SERVICE_LABEL: Record<ServiceName, string> = { lxd: 'LXD', microceph: 'MicroCeph', microovn: 'MicroOVN', microcloud: 'MicroCloud' };
 
-export { reachable, recordOf, lxdClusterOf, microClusterOf, liveFromViews, splitLxd, splitMicro, emptyClusters, MICRO_NAMES } from './view.js';
+export { reachable, recordOf, lxdClusterOf, microClusterOf, liveFromViews, emptyClusters, rowsOf, withoutRows } from './view.js';

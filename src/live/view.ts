@@ -17,7 +17,7 @@ const EMPTY: { [S in Micro]: ClusterOf<S> } = {
   microcloud: { members: [] },
 };
 const emptyOf = <S extends Micro>(s: S): ClusterOf<S> => structuredClone(EMPTY[s]) as ClusterOf<S>;
-export const MICRO_NAMES: readonly Micro[] = ['microceph', 'microovn', 'microcloud'];
+const MICRO_NAMES: readonly Micro[] = ['microceph', 'microovn', 'microcloud'];
 
 /** The stored record of a reachable machine. */
 export function recordOf(live: LiveState, name: string): MachineRecord | undefined {
@@ -73,21 +73,25 @@ export function reachable(live: LiveState, name: string): ReachableMachine | und
   });
 }
 
+/** The machine's own row of each pool or network that has one, by name. */
+export const rowsOf = (objects: readonly { name: string; member: LxdMemberRow | null }[]): Record<string, LxdMemberRow> =>
+  Object.fromEntries(objects.flatMap((o) => (o.member ? [[o.name, o.member] as const] : [])));
+
+/** Pools or networks as the cluster holds them, without any machine's row. */
+export const withoutRows = <T extends { member: LxdMemberRow | null }>(objects: readonly T[]): Omit<T, 'member'>[] =>
+  objects.map(({ member: _member, ...rest }) => rest);
+
 /** A view's LXD split into what the machine holds and what its cluster holds. */
-export function splitLxd(view: LxdLive, cluster: string): { machine: LxdMachine; cluster: LxdCluster } {
+function splitLxd(view: LxdLive, cluster: string): { machine: LxdMachine; cluster: LxdCluster } {
   const { members, pools, networks, defaultProfile, volumes, ...own } = view;
-  const rowsOf = (objects: readonly { name: string; member: LxdMemberRow | null }[]) =>
-    Object.fromEntries(objects.flatMap((o) => (o.member ? [[o.name, o.member] as const] : [])));
-  const bare = <T extends { member: LxdMemberRow | null }>(objects: readonly T[]): Omit<T, 'member'>[] =>
-    objects.map(({ member: _member, ...rest }) => rest);
   return {
     machine: { ...own, cluster, rows: { pools: rowsOf(pools), networks: rowsOf(networks) } },
-    cluster: { members, pools: bare(pools), networks: bare(networks), defaultProfile, volumes },
+    cluster: { members, pools: withoutRows(pools), networks: withoutRows(networks), defaultProfile, volumes },
   };
 }
 
 /** A view's microcluster daemon split likewise (no cluster while it is not initialized). */
-export function splitMicro<S extends Micro>(view: Omit<MicroMachine, 'cluster'> & ClusterOf<S>, cluster: string, service: S): { machine: MicroMachine; cluster: ClusterOf<S> | null } {
+function splitMicro<S extends Micro>(view: Omit<MicroMachine, 'cluster'> & ClusterOf<S>, cluster: string, service: S): { machine: MicroMachine; cluster: ClusterOf<S> | null } {
   const { version, initialized, legacyApi, ...data } = view as MicroMachine & ClusterOf<S>;
   const machine: MicroMachine = { version, initialized, cluster: initialized ? cluster : null, ...(legacyApi ? { legacyApi } : {}) };
   const keys = Object.keys(emptyOf(service)).concat(service === 'microceph' ? ['quorum'] : []);

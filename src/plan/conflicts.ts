@@ -7,7 +7,7 @@ import { localPoolSource } from './disks.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
 import { reachable, SERVICE_LABEL, type ReachableMachine, type ServiceName } from '../live/state.js';
 import type { UnmanagedMember } from './plan.js';
-import { clusterLxd, sameNetwork, type Site } from './topology.js';
+import { clusterLxd, sameNetwork, usesService, type Site } from './topology.js';
 
 const SERVICES: readonly ServiceName[] = ['lxd', 'microceph', 'microovn', 'microcloud'];
 
@@ -21,7 +21,6 @@ function membersOf(m: ReachableMachine | undefined, svc: ServiceName): string[] 
   return (svc === 'lxd' ? m!.lxd!.members : m![svc]!.members).map((x) => x.name);
 }
 
-const used = (site: Site, svc: ServiceName): boolean => ({ lxd: true, microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud })[svc];
 
 const LEAVE_HINT: Record<ServiceName, string> = {
   lxd: 'remove it from that cluster, or reinstall LXD (snap remove --purge lxd; snap install lxd)',
@@ -32,7 +31,7 @@ const LEAVE_HINT: Record<ServiceName, string> = {
 
 function membership(site: Site, svc: ServiceName): PlanFinding[] {
   const out: PlanFinding[] = [];
-  if (!used(site, svc)) return out;
+  if (!usesService(site, svc)) return out;
   const label = SERVICE_LABEL[svc];
   const init = reachable(site.live, site.initiator);
   const initMembers = membersOf(init, svc);

@@ -10,7 +10,7 @@ import { resolveDisks } from './disks.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
 import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine, type ServiceName } from '../live/state.js';
 import { visible } from '../preseed/text.js';
-import { buildSite, globalAddresses, interfaceAddress, type Site } from './topology.js';
+import { buildSite, globalAddresses, interfaceAddress, usesService, type Site } from './topology.js';
 
 /** Preflight of a file against a site, disk resolution findings included. */
 export function preflight(desired: DesiredState, live: LiveState): PlanFinding[] {
@@ -79,9 +79,8 @@ function services(site: Site): PlanFinding[] {
   if (!init) return out;
   const d = site.desired;
   const wantsCeph = d.systems.some((s) => s.cephDisks.length > 0) || d.filters.ceph.length > 0;
-  const used = { microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud };
   for (const svc of ['microceph', 'microovn'] as const) {
-    if (used[svc]) continue;
+    if (usesService(site, svc)) continue;
     const label = SERVICE_LABEL[svc];
     const state = site.mode === 'bootstrap' ? 'installed' : 'set up';
     out.push(finding('notice', 'service-skipped', site.initiator, `${label} is not ${state} on the initiator ${site.initiator}: it is skipped`));
@@ -95,7 +94,7 @@ function services(site: Site): PlanFinding[] {
     }
   }
   for (const svc of ['lxd', 'microceph', 'microovn', 'microcloud'] as const) {
-    if (svc !== 'lxd' && !used[svc]) continue;
+    if (!usesService(site, svc)) continue;
     const want = init[svc]?.version;
     for (const [name, m] of machines(site)) {
       const own = m[svc];
@@ -210,13 +209,12 @@ const isLegacy = (d: object | null | undefined): boolean => (d as { legacyApi?: 
 
 function minimumVersions(site: Site): PlanFinding[] {
   const out: PlanFinding[] = [];
-  const used = { lxd: true, microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud };
   for (const [name, m] of machines(site)) {
     for (const svc of ['lxd', 'microceph', 'microovn', 'microcloud'] as const) {
       const own = m[svc];
       if (!own) continue;
       const legacy = isLegacy(own);
-      if (!used[svc] && !legacy) continue;
+      if (!usesService(site, svc) && !legacy) continue;
       const snap = m.host.snaps.find((s) => s.name === svc);
       // Debian's LXD is a deb, not a snap (found at /var/lib/lxd/unix.socket, src/remote/host.ts
       // SOCKET_CANDIDATES; absent from `snap list`): its 5.0 is the one LXD tested for real

@@ -4,7 +4,7 @@
 import type { DesiredState } from '../preseed/desired.js';
 import { canonicalIp, cidrContains, formatIp, parseCidr, parseIp } from '../preseed/net.js';
 import type { DiskResolution } from './disks.js';
-import { reachable, type HostInterface, type LiveState, type LxdLive, type ReachableMachine } from '../live/state.js';
+import { reachable, type HostInterface, type LiveState, type LxdLive, type ReachableMachine, type ServiceName } from '../live/state.js';
 
 export interface Site {
   desired: DesiredState;
@@ -35,6 +35,10 @@ export interface Site {
   disks: DiskResolution;
   pools: { local: boolean; remote: boolean; remoteFs: boolean };
 }
+
+/** Whether the site uses the service: LXD always, the others as the initiator decided (Site's fields). */
+export const usesService = (site: Pick<Site, 'ceph' | 'ovn' | 'microcloud'>, svc: ServiceName): boolean =>
+  ({ lxd: true, microceph: site.ceph, microovn: site.ovn, microcloud: site.microcloud })[svc];
 
 /** The LiveState key of the initiator: its name, or (unicast add files) its address. */
 export function initiatorKey(desired: DesiredState): string {

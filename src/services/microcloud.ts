@@ -9,7 +9,7 @@
 // Before bootstrap or join the daemon already listens on [::]:9443 and reports that address
 // (DaemonArgs.PreInitListenAddress, cmd/microcloudd/main.go); its name is the hostname.
 import { ApiError, type Host } from '../remote/index.js';
-import type { MicroMember } from '../live/state.js';
+import type { MicroCloudLive, MicroMember } from '../live/state.js';
 import { readCoreMembers, readCoreServer } from './microcluster.js';
 import { whenInstalled } from './read.js';
 
@@ -46,6 +46,10 @@ async function read(host: Host, parts: ReadonlySet<CloudPart>): Promise<MicroClo
   if (members === undefined) return { ...EMPTY, ...own, initialized: server!.ready };
   return members === null ? { ...EMPTY, ...own } : { ...EMPTY, ...own, initialized: true, members };
 }
+
+/** A read as the planner sees the daemon on one machine (name and address are the reader's extras). */
+export const microCloudLive = (r: MicroCloudRead): MicroCloudLive =>
+  ({ version: r.version, initialized: r.initialized, members: r.members, ...(r.legacyApi ? { legacyApi: r.legacyApi } : {}) });
 
 /** The MicroCloud daemon on the machine, or null when the microcloud snap is not installed there. */
 export function readMicroCloud(host: Host, opts: { parts?: readonly CloudPart[] } = {}): Promise<MicroCloudRead | null> {

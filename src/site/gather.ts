@@ -29,7 +29,7 @@ import { readCephCluster, type CephClusterView } from '../services/microceph.js'
 import { readCoreMembers, readCoreServer, type CoreServer, type CoreService } from '../services/microcluster.js';
 import { readOvnCluster, type OvnClusterView } from '../services/microovn.js';
 import { whenInstalled } from '../services/read.js';
-import { emptyClusters, type HostFacts, type LiveState, type LxdMachine, type LxdMemberRow, type MicroCloudCluster, type MicroMachine, type MicroMember } from '../live/state.js';
+import { emptyClusters, rowsOf, withoutRows, type HostFacts, type LiveState, type LxdMachine, type MicroCloudCluster, type MicroMachine, type MicroMember } from '../live/state.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
@@ -169,11 +169,6 @@ function clusterKeys<V>(views: ReadonlyMap<string, V>, keys: readonly string[]):
   return out;
 }
 
-const rowsOf = (objects: readonly { name: string; member: LxdMemberRow | null }[]): Record<string, LxdMemberRow> =>
-  Object.fromEntries(objects.flatMap((o) => (o.member ? [[o.name, o.member] as const] : [])));
-const bare = <T extends { member: LxdMemberRow | null }>(objects: readonly T[]): Omit<T, 'member'>[] =>
-  objects.map(({ member: _member, ...rest }) => rest);
-
 /** Reads every machine over its open connection, cluster-wide data once per cluster. */
 async function readSite(entries: readonly { key: string; host: Host | undefined }[], parallelism: number): Promise<LiveState> {
   const limit = pLimit(Math.max(1, parallelism));
@@ -238,7 +233,7 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
   for (const [view, id] of lxdIds) {
     // Managed networks are cluster-wide once clustered: the reading member's list stands for all.
     const networks = own.get(id)!.lxd!.lxd.networks;
-    live.clusters.lxd[id] = { members: view.members, pools: bare(view.pools), networks: bare(networks), defaultProfile: view.defaultProfile, volumes: view.volumes };
+    live.clusters.lxd[id] = { members: view.members, pools: withoutRows(view.pools), networks: withoutRows(networks), defaultProfile: view.defaultProfile, volumes: view.volumes };
   }
   const cephIds = clusterKeys(ceph, order);
   for (const [v, id] of cephIds) {

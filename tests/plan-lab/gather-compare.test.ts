@@ -5,7 +5,7 @@ import { refineKinds } from '../../src/services/host-parse.js';
 import { readLxd } from '../../src/services/lxd.js';
 import { readMicroCeph } from '../../src/services/microceph.js';
 import { readMicroOvn } from '../../src/services/microovn.js';
-import { readMicroCloud } from '../../src/services/microcloud.js';
+import { microCloudLive, readMicroCloud } from '../../src/services/microcloud.js';
 import type { Host } from '../../src/remote/index.js';
 import { liveFromViews, reachable, type LiveState, type ReachableMachine } from '../../src/live/state.js';
 import { desiredOf, planAndApply, preseed, startLab, type Lab } from '../apply/helpers.js';
@@ -14,8 +14,7 @@ async function perMachine(hosts: Map<string, Host>): Promise<LiveState> {
   const out: Record<string, ReachableMachine> = {};
   for (const [k, host] of hosts) {
     const [facts, lxd, microceph, microovn, cloud] = await Promise.all([readHostFacts(host), readLxd(host), readMicroCeph(host), readMicroOvn(host), readMicroCloud(host)]);
-    const microcloud = cloud && { version: cloud.version, initialized: cloud.initialized, members: cloud.members };
-    out[k] = { reachable: true, host: lxd ? { ...facts, interfaces: refineKinds(facts.interfaces, lxd.interfaceTypes) } : facts, lxd: lxd?.lxd ?? null, microceph, microovn, microcloud };
+    out[k] = { reachable: true, host: lxd ? { ...facts, interfaces: refineKinds(facts.interfaces, lxd.interfaceTypes) } : facts, lxd: lxd?.lxd ?? null, microceph, microovn, microcloud: cloud && microCloudLive(cloud) };
   }
   return liveFromViews(out);
 }

@@ -7,7 +7,7 @@ import type { StepKind } from '../../plan/index.js';
 import { ALL_LXD_PARTS, readLxd, type LxdPart } from '../../services/lxd.js';
 import { ALL_CEPH_PARTS, readMicroCeph, type CephPart } from '../../services/microceph.js';
 import { ALL_OVN_PARTS, readMicroOvn, type OvnPart } from '../../services/microovn.js';
-import { ALL_CLOUD_PARTS, readMicroCloud, type CloudPart } from '../../services/microcloud.js';
+import { ALL_CLOUD_PARTS, microCloudLive, readMicroCloud, type CloudPart } from '../../services/microcloud.js';
 import { hostOf, type Hosts } from './common.js';
 
 /** Which parts of each daemon to read. */
@@ -88,8 +88,7 @@ export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: 
       services.has('microovn') ? readMicroOvn(host, { parts: parts<OvnPart>('microovn') }) : null,
       services.has('microcloud') ? readMicroCloud(host, { parts: parts<CloudPart>('microcloud') }) : null,
     ]);
-    const microcloud = cloud && { version: cloud.version, initialized: cloud.initialized, members: cloud.members, ...(cloud.legacyApi ? { legacyApi: cloud.legacyApi } : {}) };
-    return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn, microcloud }];
+    return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn, microcloud: cloud && microCloudLive(cloud) }];
   }));
   return liveFromViews(Object.fromEntries(machines));
 }

@@ -1,10 +1,10 @@
 // `microcloud/member/<m>`: the joiner joins MicroCloud's cluster inside a trust session with the
 // initiator (microcloud-session.ts), with the file's session_passphrase. 5 min for the join
 // (MicroCloud's RequestJoin), 30 s for it to show, and the session's exchange around it.
-import { reachable } from '../../plan/index.js';
 import { SESSION_PASSPHRASE_REF } from '../../preseed/desired.js';
 import { MINUTE } from './common.js';
 import { MEMBER_SHOWS_MS } from './micro.js';
+import { joinMissing } from './micro-join.js';
 import { joinWithSession } from './microcloud-session.js';
 import type { StepActor } from './runner.js';
 
@@ -25,10 +25,5 @@ export const microcloudJoin: StepActor<'microcloud-join'> = {
     }, ctx, done);
   },
   showsWithinMs: MEMBER_SHOWS_MS,
-  missing(step, live) {
-    const { name, cluster } = step.inputs;
-    if (reachable(live, name)?.microcloud?.initialized !== true) return `MicroCloud on ${name} is not initialized after joining it to ${cluster}'s cluster`;
-    const members = reachable(live, cluster)?.microcloud?.members.map((m) => m.name) ?? [];
-    return `${name} is not among the MicroCloud members ${cluster} lists (${members.join(', ') || 'none'})`;
-  },
+  missing: (step, live) => joinMissing('microcloud', step.inputs, live),
 };

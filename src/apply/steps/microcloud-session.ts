@@ -21,7 +21,7 @@ import { whenInstalled } from '../../services/read.js';
 import type { StepContext } from '../types.js';
 import { hostOf, type Hosts } from './common.js';
 import { microMemberNames, microReady } from './micro.js';
-import { checkJoiner, joinChecked } from './microcloud.js';
+import { checkJoiner, joinChecked, stopMicroCloudSession } from './microcloud.js';
 
 /** An interface of a machine as its host facts list it: addresses in CIDR form. */
 export interface NetInterface {
@@ -165,8 +165,7 @@ async function intentOf(initiating: DaemonSocket, name: string, address: string,
 async function stopSessions(sockets: readonly DaemonSocket[], hosts: Hosts, reason: string): Promise<void> {
   await Promise.all(sockets.map(async (s) => {
     if (s.open) {
-      await hostOf(hosts, s.host).request('microcloud', 'PUT', '/1.0/session/stop', { reason }, { timeoutMs: STOP_MS, retry: false })
-        .catch(() => undefined);
+      await stopMicroCloudSession(hostOf(hosts, s.host), reason, { timeoutMs: STOP_MS }).catch(() => undefined);
     }
     await s.close();
   }));

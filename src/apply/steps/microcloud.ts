@@ -12,18 +12,10 @@
 // session that finished trust establishment: its PostJoin hook sends on the session's exit channel,
 // which panics without one, and the panic resets the joiner while the cluster keeps its record.
 import type { Host } from '../../remote/index.js';
+import { readCoreServer } from '../../services/microcluster.js';
 import type { StepContext } from '../types.js';
 import { unlessAlreadyDone } from './common.js';
 import { ALREADY_INITIALIZED, MICRO_JOIN_MS, bootstrapMicro, issueToken, revokeToken, waitForMember } from './micro.js';
-
-/** CloudPort (service/service_handler.go). */
-export const MICROCLOUD_PORT = 9443;
-
-/** GET /core/1.0 of the MicroCloud daemon: allowed before init. */
-async function server(host: Host): Promise<{ name: string; ready: boolean }> {
-  const md = (await host.request<{ name?: string; ready?: boolean }>('microcloud', 'GET', '/core/1.0')).metadata;
-  return { name: md?.name ?? '', ready: md?.ready === true };
-}
 
 /**
  * CloudService.Bootstrap: POST /core/control {bootstrap: true, name, address: "<ip>:9443"} with no
@@ -46,7 +38,9 @@ export function issueMicroCloudToken(anchor: Host, name: string, ctx: StepContex
  * certificate SAN does not contain join token name").
  */
 export async function checkJoiner(anchor: Host, joiner: Host, name: string): Promise<void> {
-  const own = await server(joiner);
+  // GET /core/1.0 answers before init too; a daemon without it is MicroCloud 1.x, which preflight refuses.
+  const own = await readCoreServer(joiner, 'microcloud');
+  if (!own) throw new Error(`MicroCloud on ${joiner.name} has no /core/1.0 API: refresh it to 2/stable or later`);
   if (own.ready) {
     throw new Error(`MicroCloud on ${joiner.name} already belongs to a cluster that ${anchor.name} is not part of: ` +
       `remove it from that cluster (or reinstall the snap) before joining it to ${anchor.name}'s`);
@@ -85,6 +79,6 @@ export async function joinChecked(anchor: Host, joiner: Host, init: { name: stri
 }
 
 /** PUT /1.0/session/stop on a daemon whose session a failed run leaves open (MicroCloud's revert). */
-export async function stopMicroCloudSession(host: Host, reason: string): Promise<void> {
-  await host.request('microcloud', 'PUT', '/1.0/session/stop', { reason });
+export async function stopMicroCloudSession(host: Host, reason: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  await host.request('microcloud', 'PUT', '/1.0/session/stop', { reason }, { ...opts, retry: false });
 }
