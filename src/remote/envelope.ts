@@ -2,6 +2,7 @@
 // for LXD operations (§1.2). Decisions follow the body's `type`, never Content-Type (microcluster
 // does not set it) and never the daemon's version (5.21 answers sync where 6.8 answers async).
 import { ApiError, RemoteTimeout } from './errors.js';
+import { decodeEnvelope, EXCERPT } from './json-envelope.js';
 import { parseSnapdResponse } from './snapd-envelope.js';
 import type { Service } from './types.js';
 
@@ -61,11 +62,10 @@ export interface RequestContext {
   path: string;
 }
 
-const EXCERPT = 300;
 
 export function parseResponse<T = unknown>(ctx: RequestContext, res: RawResponse): ApiResult<T> {
   if (ctx.service === 'snapd') return parseSnapdResponse<T>(ctx, res);
-  const env = decode(res.body);
+  const env = decodeEnvelope<Envelope>(res.body);
   const fail = (status: number, message: string): ApiError =>
     new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, status, message);
   if (!env) {
@@ -92,18 +92,6 @@ export function parseResponse<T = unknown>(ctx: RequestContext, res: RawResponse
   if (etag !== undefined) result.etag = etag;
   if (result.type === 'async' && !result.operation && location) result.operation = location;
   return result;
-}
-
-function decode(body: string): Envelope | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const t = (v as { type?: unknown }).type;
-  return t === 'sync' || t === 'async' || t === 'error' ? (v as Envelope) : null;
 }
 
 function header(headers: RawResponse['headers'], name: string): string | undefined {

@@ -3,6 +3,7 @@
 // and daemon/errors.go errorResult at bee548f7; the client reads it the same way, client/client.go).
 // An async answer names a change by id, for the caller to follow on /v2/changes/{id}.
 import type { ApiResult, RawResponse, RequestContext } from './envelope.js';
+import { decodeEnvelope, EXCERPT } from './json-envelope.js';
 import { ApiError } from './errors.js';
 
 interface SnapdEnvelope {
@@ -12,21 +13,8 @@ interface SnapdEnvelope {
   change?: unknown;
 }
 
-const EXCERPT = 300;
-
-function decode(body: string): SnapdEnvelope | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  const t = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
-  return t === 'sync' || t === 'async' || t === 'error' ? (v as SnapdEnvelope) : null;
-}
-
 export function parseSnapdResponse<T = unknown>(ctx: RequestContext, res: RawResponse): ApiResult<T> {
-  const env = decode(res.body);
+  const env = decodeEnvelope<SnapdEnvelope>(res.body);
   const fail = (status: number, message: string, detail?: { kind?: string; value?: unknown }): ApiError =>
     new ApiError(ctx.host, ctx.service, ctx.method, ctx.path, status, message, undefined, detail);
   if (!env) {
