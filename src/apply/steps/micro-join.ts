@@ -4,7 +4,7 @@
 // anchor's member list are read (src/plan/steps/micro-join.ts).
 import { reachable, SERVICE_LABEL, type LiveState, type MicroName, type StepOf } from '../../plan/index.js';
 import { MINUTE, hostOf } from './common.js';
-import { joinMicro, MEMBER_SHOWS_MS, microReady, type Micro } from './micro.js';
+import { alreadyClustered, joinMicro, MEMBER_SHOWS_MS, microReady, type Micro } from './micro.js';
 import type { StepActor } from './runner.js';
 
 type JoinKind = 'microceph-join' | 'microovn-join';
@@ -18,7 +18,6 @@ export function joinMissing(svc: MicroName, { name, cluster }: { name: string; c
 }
 
 export function microJoin<K extends JoinKind>(svc: Micro, configOf: (inputs: StepOf<K>['inputs']) => Record<string, string>): StepActor<K> {
-  const label = SERVICE_LABEL[svc];
   return {
     // 5 min for the join itself (MicroCloud's), 1 min for the member to show, and the token calls.
     timeoutMs: 7 * MINUTE,
@@ -26,10 +25,7 @@ export function microJoin<K extends JoinKind>(svc: Micro, configOf: (inputs: Ste
     async act(step, hosts, ctx, done) {
       const { name, address, cluster } = step.inputs;
       const joiner = hostOf(hosts, step.machine);
-      if (await microReady(joiner, svc)) {
-        throw new Error(`${label} on ${step.machine} already belongs to a cluster that ${cluster} is not part of: ` +
-          `remove it from that cluster (or reinstall the snap) before joining it to ${cluster}'s`);
-      }
+      if (await microReady(joiner, svc)) throw await alreadyClustered(joiner, svc, cluster);
       await joinMicro(hostOf(hosts, cluster), joiner, svc, { name, address, config: configOf(step.inputs) }, ctx, done);
     },
     showsWithinMs: MEMBER_SHOWS_MS,

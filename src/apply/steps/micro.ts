@@ -37,6 +37,22 @@ export async function microMemberNames(host: Host, svc: MicroDaemon): Promise<st
   return members.map((m) => m.name);
 }
 
+/**
+ * The refusal for a joiner whose daemon is already initialized, naming the cluster it is in by its
+ * members: another cluster, or the anchor's own that does not list it (a join that did not finish).
+ */
+export async function alreadyClustered(joiner: Host, svc: MicroDaemon, anchor: string): Promise<Error> {
+  const label = labelOf(svc);
+  const members = await microMemberNames(joiner, svc).catch(() => [] as string[]);
+  const shown = members.length > 0 ? ` (its members: ${members.join(', ')})` : '';
+  if (members.includes(anchor)) {
+    return new Error(`${label} on ${joiner.name} is already initialized in ${anchor}'s cluster${shown}, but ${anchor} does not list it: ` +
+      `a join that did not finish; remove ${joiner.name} from that cluster and reinstall the snap on it, then apply again`);
+  }
+  return new Error(`${label} on ${joiner.name} already belongs to another cluster${shown}, which ${anchor} is not part of: ` +
+    `remove it from that cluster (or reinstall the snap) before joining it to ${anchor}'s`);
+}
+
 export interface MicroInit {
   name: string;
   address: string;

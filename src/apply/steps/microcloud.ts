@@ -2,8 +2,8 @@
 // as `microcloud init` and `microcloud add` form it (canonical/microcloud cmd/microcloud/main_init.go
 // setupCluster and addPeers, service/microcloud.go, api/services.go at
 // f26e73c0b283cb50cfa02c1b92c2a6dbddbbc741): bootstrap on the initiator before any other service,
-// then each joiner joins it, one at a time, before its other services join. Not registered as step
-// kinds yet; the planner and the registries are the lead's (docs: /work/briefs/microcloud-findings.md).
+// then each joiner joins it, one at a time, before its other services join (step kinds
+// microcloud-bootstrap and microcloud-join).
 // The join runs inside MicroCloud's trust-establishment session: joinWithSession (microcloud-session.ts).
 //
 // The microcluster calls are micro.ts's. What is MicroCloud's own: the join goes through the joiner's
@@ -15,7 +15,7 @@ import type { Host } from '../../remote/index.js';
 import { readCoreServer } from '../../services/microcluster.js';
 import type { StepContext } from '../types.js';
 import { unlessAlreadyDone } from './common.js';
-import { ALREADY_INITIALIZED, MICRO_JOIN_MS, bootstrapMicro, issueToken, revokeToken, waitForMember } from './micro.js';
+import { ALREADY_INITIALIZED, MICRO_JOIN_MS, alreadyClustered, bootstrapMicro, issueToken, revokeToken, waitForMember } from './micro.js';
 
 /**
  * CloudService.Bootstrap: POST /core/control {bootstrap: true, name, address: "<ip>:9443"} with no
@@ -41,10 +41,7 @@ export async function checkJoiner(anchor: Host, joiner: Host, name: string): Pro
   // GET /core/1.0 answers before init too; a daemon without it is MicroCloud 1.x, which preflight refuses.
   const own = await readCoreServer(joiner, 'microcloud');
   if (!own) throw new Error(`MicroCloud on ${joiner.name} has no /core/1.0 API: refresh it to 2/stable or later`);
-  if (own.ready) {
-    throw new Error(`MicroCloud on ${joiner.name} already belongs to a cluster that ${anchor.name} is not part of: ` +
-      `remove it from that cluster (or reinstall the snap) before joining it to ${anchor.name}'s`);
-  }
+  if (own.ready) throw await alreadyClustered(joiner, 'microcloud', anchor.name);
   if (own.name !== name) {
     throw new Error(`MicroCloud on ${joiner.name} joins as ${JSON.stringify(own.name)} (its hostname), not ${JSON.stringify(name)}: ` +
       'name the system after its hostname');
