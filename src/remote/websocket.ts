@@ -99,6 +99,7 @@ const CLOSE_WAIT_MS = 5000;
 export async function openWebSocket(open: () => Promise<Duplex>, ctx: RequestContext, opts: WebSocketOptions & { logger?: RemoteLogger }): Promise<DaemonSocket> {
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const secrets = (opts.secrets ?? []).filter((s) => s.length > 0);
+  asSent(ctx);
   const channel = await open();
   const ws = client(channel, ctx, opts.maxMessageBytes ?? 1024 * 1024);
   const log = opts.logger ?? silentLogger;
@@ -107,6 +108,18 @@ export async function openWebSocket(open: () => Promise<Duplex>, ctx: RequestCon
   await handshake(ws, channel, ctx, timeoutMs, secrets);
   log.debug('websocket opened', { host: ctx.host, service: ctx.service, path: ctx.path });
   return socket;
+}
+
+/**
+ * ws takes a URL, which resolves `.`/`..` segments and drops a `#…`: a path it would change is
+ * refused before anything is opened, rather than upgraded somewhere else than asked.
+ */
+function asSent(ctx: RequestContext): void {
+  const u = new URL(`ws://unix.socket${ctx.path}`);
+  if (u.pathname + u.search !== ctx.path) {
+    throw new Error(`${ctx.host}: ${ctx.service} websocket ${JSON.stringify(ctx.path)}: a URL would send it as ${JSON.stringify(u.pathname + u.search)}; ` +
+      'percent-encode the path\'s segments');
+  }
 }
 
 /** ws's client on the open channel: the URL's host is only the Host header, `unix.socket` as for
