@@ -1,6 +1,6 @@
 // `microcloud lab up|down|status`: run a simulated site for people and tests.
 //
-//   lab up --nodes N [--dir DIR] [--latency MS] [--port P] [--microcloud] [--detach]
+//   lab up --nodes N [--dir DIR] [--latency MS] [--port P] [--microcloud] [--without-snaps] [--detach]
 //   lab down [--dir DIR]
 //   lab status [--dir DIR] [--json]
 //
@@ -18,14 +18,14 @@ import { parseArgs } from 'node:util';
 import { pidAlive, procStart } from '../apply/proc.js';
 import { EXIT } from '../cli/io.js';
 import { type SshKeyPair, generateEd25519, publicKeyOf } from './keys.js';
-import { DEFAULT_SNAPS, MAX_DEFAULT_NODES, MICROCLOUD_SNAP, defaultMachineSpecs } from './machines.js';
+import { DEFAULT_SNAPS, MAX_DEFAULT_NODES, MICROCLOUD_SNAP, defaultMachineSpecs, labSnapsBlock } from './machines.js';
 import { writeLabFiles } from './files.js';
 import { PRESEED_SCHEMA_PATH } from './preseed.js';
 import { LabSite } from './lab-site.js';
 
 
 const SYNOPSIS = `Usage:
-  microcloud lab up [--nodes N] [--dir DIR] [--latency MS] [--port PORT] [--microcloud] [--detach]
+  microcloud lab up [--nodes N] [--dir DIR] [--latency MS] [--port PORT] [--microcloud] [--without-snaps] [--detach]
   microcloud lab down [--dir DIR]
   microcloud lab status [--dir DIR] [--json]`;
 
@@ -41,6 +41,8 @@ Options:
   --latency MS    added delay per round trip, in milliseconds (default 0)
   --port PORT     first SSH port; machine i listens on PORT+i-1 (default: free ports)
   --microcloud    give every machine the microcloud snap too (its daemon; default: without)
+  --without-snaps machines with snapd but none of lxd, microceph, microovn, microcloud; site.yaml
+                  then has a snaps: block (the lower channel of each, microcloud with --microcloud)
   --detach        run in the background and return once the machines accept connections
   --json          (status) print the state as JSON`;
 
@@ -165,12 +167,12 @@ function removeFiles(dir: string, files: readonly string[]): void {
 
 // ---- up ------------------------------------------------------------------------------------------
 
-interface UpOptions { dir: string; nodes: number; latency: number; port: number | undefined; microcloud: boolean }
+interface UpOptions { dir: string; nodes: number; latency: number; port: number | undefined; microcloud: boolean; withoutSnaps: boolean }
 
 async function up(args: string[], io: LabIo): Promise<number> {
   const v = parse(args, {
     nodes: { type: 'string' }, dir: { type: 'string' }, latency: { type: 'string' }, port: { type: 'string' }, detach: { type: 'boolean' },
-    microcloud: { type: 'boolean' },
+    microcloud: { type: 'boolean' }, 'without-snaps': { type: 'boolean' },
   });
   if (v['help']) { io.stdout.write(`${USAGE}\n`); return EXIT.OK; }
   const nodes = integer(v['nodes'], '--nodes', 1, MAX_DEFAULT_NODES, 3);
@@ -180,6 +182,7 @@ async function up(args: string[], io: LabIo): Promise<number> {
     latency: integer(v['latency'], '--latency', 0, 60_000, 0),
     port: v['port'] === undefined ? undefined : integer(v['port'], '--port', 1, 65536 - nodes, 0),
     microcloud: v['microcloud'] === true,
+    withoutSnaps: v['without-snaps'] === true,
   };
   const existing = readState(opts.dir);
   if (existing && running(existing)) {
@@ -208,7 +211,8 @@ async function foreground(opts: UpOptions, io: LabIo): Promise<number> {
   try {
     site = await LabSite.start({
       nodes: opts.nodes, latencyMs: opts.latency, clientKey: key,
-      ...(opts.microcloud ? { machines: defaultMachineSpecs(opts.nodes, { snaps: [...DEFAULT_SNAPS, MICROCLOUD_SNAP] }) } : {}),
+      ...(opts.withoutSnaps ? { withoutSnaps: true }
+        : opts.microcloud ? { machines: defaultMachineSpecs(opts.nodes, { snaps: [...DEFAULT_SNAPS, MICROCLOUD_SNAP] }) } : {}),
       ...(opts.port !== undefined ? { ports: Array.from({ length: opts.nodes }, (_, k) => opts.port! + k) } : {}),
     });
   } catch (err) {
@@ -239,7 +243,9 @@ function writeUpFiles(site: LabSite, opts: UpOptions, files: string[]): LabState
     header: [
       `MicroCloud preseed for the lab started by \`microcloud lab up\` (${eps.length} machines, pid ${process.pid}).`,
       'The ssh: keys say how to reach each machine; host keys are pinned.',
+      ...(opts.withoutSnaps ? ['The machines have snapd but not the snaps: the snaps: block says which to install.'] : []),
     ],
+    ...(opts.withoutSnaps ? { snaps: labSnapsBlock({ microcloud: opts.microcloud }) } : {}),
   });
   writeAtomic(join(opts.dir, 'known_hosts'), eps.map((e) => `[${e.host}]:${e.port} ${e.hostPublicKey}\n`).join(''));
   const state: LabState = {
@@ -311,6 +317,7 @@ async function detach(opts: UpOptions, io: LabIo): Promise<number> {
   const args = [entry, 'up', '--dir', opts.dir, '--nodes', String(opts.nodes), '--latency', String(opts.latency)];
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.microcloud) args.push('--microcloud');
+  if (opts.withoutSnaps) args.push('--without-snaps');
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], cwd: opts.dir });
   closeSync(log);
   let exited: number | null | undefined;

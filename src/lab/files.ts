@@ -14,6 +14,8 @@ export interface LabFilesOptions {
   header?: string[];
   /** Default: a random one. */
   sessionPassphrase?: string;
+  /** The file's `snaps:` block (machines.ts labSnapsBlock), for a lab started without the snaps. */
+  snaps?: Record<string, { channel: string }>;
 }
 
 export interface LabFiles {
@@ -31,6 +33,7 @@ export function writeLabFiles(dir: string, site: LabSite, opts: LabFilesOptions)
     identityFile: 'id_ed25519',
     ...(opts.sessionPassphrase !== undefined ? { sessionPassphrase: opts.sessionPassphrase } : {}),
   });
+  if (opts.snaps) preseed['snaps'] = opts.snaps;
   const siteFile = join(dir, 'site.yaml');
   // Atomic, so a CLI run or an editor reading it never sees half a file.
   const write = (): void => {

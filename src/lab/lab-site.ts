@@ -3,7 +3,7 @@
 // the worlds see, and the one place where faults are injected and mutating calls are counted.
 import type { Duplex } from 'node:stream';
 import { errorResponse } from './envelope.js';
-import type { CephHealth, CommandContext, CommandResult } from './commands/index.js';
+import type { CephHealth, CephMonitors, CommandContext, CommandResult } from './commands/index.js';
 import { effectiveArgv, runArgv } from './commands/index.js';
 import {
   type ConnectEvent, type ExecEvent, type FailNthOptions, type FaultHandle, FaultSet, type HttpEvent, type LabEvent, isMutating,
@@ -12,17 +12,19 @@ import {
 import { type BridgeAnswer, DaemonHttpServer } from './http-bridge.js';
 import { type SshKeyPair, generateEd25519, publicKeyOf, sshFingerprint } from './keys.js';
 import { LxdWorld } from './lxd/world.js';
-import { defaultMachineSpecs, machineServices, mayOpenSocket, primaryAddress, serviceAtSocket } from './machines.js';
+import { daemonRunning, defaultMachineSpecs, machineServices, mayOpenSocket, primaryAddress, serviceAtSocket } from './machines.js';
 import { MicroCephWorld, MicroCloudWorld, MicroOvnWorld } from './micro/index.js';
 import { parseShellCommand } from './shell.js';
 import { SnapdWorld } from './snapd/index.js';
+import type { DaemonOutage, SnapHistoryEntry } from './snapd/timeline.js';
 import { type DownMode, MachineSshServer } from './ssh-server.js';
 import type {
-  LabContext, LabDurations, LabHandler, LabRequest, LabResponse, LabService, MachineSpec, ServiceWorld,
+  LabContext, LabDaemon, LabDurations, LabHandler, LabRequest, LabResponse, LabService, MachineSpec, ServiceWorld,
 } from './types.js';
 import { HandlerPanic, ZERO_DURATIONS } from './types.js';
 
 export type { DownMode } from './ssh-server.js';
+export type { DaemonOutage, SnapHistoryEntry, SnapRevisionRef } from './snapd/timeline.js';
 export type {
   ExecEvent, FailNthOptions, FaultHandle, HttpEvent, InjectedError, LabEvent, RandomFaultHandle, RandomFaultOptions, RequestPattern,
 } from './faults.js';
@@ -48,10 +50,14 @@ export const createWorlds: WorldFactory = (ctx) => {
   // The MicroCloud daemon reaches the machine's other daemons over their sockets (its status, OnStart).
   const siblings = { lxd, microceph, microovn };
   const microcloud = new MicroCloudWorld(ctx, {
-    daemon: (machine, service) => (machineServices(ctx.spec(machine)).includes(service) ? siblings[service].handler(machine) : undefined),
+    daemon: (machine, service) => (machineServices(ctx.spec(machine)).includes(service) && daemonRunning(ctx, machine, service)
+      ? siblings[service].handler(machine) : undefined),
   });
   // snapd on every machine, over what each machine's spec lists as installed.
   const snapd = new SnapdWorld(ctx);
+  // A (re)started LXD is the installed snap's version, whichever LXD family that is.
+  snapd.onServices('lxd', { start: (e) => { lxd.snapStarted(e.machine); } });
+  lxd.versionWait = { hold: (m) => snapd.holdDaemon(m, 'lxd'), release: (m) => snapd.releaseDaemon(m, 'lxd') };
   return { lxd, microceph, microovn, microcloud, snapd };
 };
 // ---------------------------------------------------------------------------------------------------
@@ -61,6 +67,8 @@ export interface LabSiteOptions {
   machines?: MachineSpec[];
   /** How many default machines when `machines` is not given (default 3). */
   nodes?: number;
+  /** Default machines with snapd but none of LXD, MicroCeph, MicroOVN, MicroCloud (ignored with `machines`). */
+  withoutSnaps?: boolean;
   /** Listen address of every machine's sshd (default 127.0.0.1). */
   host?: string;
   /** Port per machine, in order; 0 or missing = any free port. */
@@ -153,7 +161,7 @@ export class LabSite implements LabContext {
     this.latencyMs = options.latencyMs ?? 0;
     this.durations = { ...ZERO_DURATIONS, ...options.durations };
     this.clientKey = options.clientKey ?? generateEd25519('microcloud-lab');
-    const specs = options.machines ?? defaultMachineSpecs(options.nodes ?? 3);
+    const specs = options.machines ?? defaultMachineSpecs(options.nodes ?? 3, options.withoutSnaps ? { snaps: [] } : {});
     if (specs.length === 0) throw new Error('a lab site needs at least one machine');
     for (const spec of specs) this.addMachineSpec(spec);
   }
@@ -212,6 +220,10 @@ export class LabSite implements LabContext {
 
   isUp(machine: string): boolean { return this.machine(machine).up; }
 
+  serviceUp(machine: string, daemon: LabDaemon): boolean { return this.snapd()?.daemonUp(machine, daemon) ?? true; }
+
+  elapsed(): number { return Date.now() - this.t0; }
+
   sleep(ms: number): Promise<void> {
     if (ms <= 0 || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
@@ -238,6 +250,29 @@ export class LabSite implements LabContext {
 
   /** The service model behind the sockets, e.g. to inspect or seed its state in tests. */
   world(service: LabService): ServiceWorld | undefined { return this.worldSet[service]; }
+
+  // ---- snaps -----------------------------------------------------------------------------------
+
+  /** Every snap install and refresh on every machine, in start order (snapd/timeline.ts). */
+  snapHistory(): SnapHistoryEntry[] { return this.snapd()?.snapHistory() ?? []; }
+
+  /** When each daemon was stopped by a snap change (its socket refused, its peers saw it gone). */
+  daemonOutages(): DaemonOutage[] { return this.snapd()?.daemonOutages() ?? []; }
+
+  /** Whether the daemon answers now: its snap is installed, its machine up, no snap change has it
+   *  stopped and (LXD) it does not wait for the other members' version. */
+  daemonUp(machine: string, daemon: LabDaemon): boolean {
+    const service: LabService = daemon === 'ceph-osd' ? 'microceph' : daemon;
+    return this.isUp(machine) && machineServices(this.spec(machine)).includes(service) && this.serviceUp(machine, daemon);
+  }
+
+  /** Resolves once every snap change so far is ready and the daemons it started answer. */
+  async snapsSettled(): Promise<void> { await this.snapd()?.settled(); }
+
+  private snapd(): SnapdWorld | undefined {
+    const w = this.worldSet.snapd;
+    return w instanceof SnapdWorld ? w : undefined;
+  }
 
   // ---- faults ----------------------------------------------------------------------------------
 
@@ -422,6 +457,8 @@ export class LabSite implements LabContext {
   private streamTarget(m: Machine, user: string, socketPath: string): ((channel: Duplex) => void) | undefined {
     const service = serviceAtSocket(m.spec, socketPath);
     if (!service) return undefined;
+    // A daemon a snap change has stopped has no listener: the connection is refused.
+    if (service !== 'snapd' && !this.serviceUp(m.spec.hostname, service)) return undefined;
     // The socket's mode decides who connects (machines.ts socketAccess): the snap's LXD socket is
     // root:lxd 0660 (cloud images put the default user in "lxd"), the micro* control sockets are
     // root-only, snapd's is open to all (snapd then checks who asks).
@@ -454,6 +491,11 @@ export class LabSite implements LabContext {
       // Only reachable in-process: over SSH a missing daemon has no socket.
       event.status = 503;
       return errorResponse(503, `lab: ${service} does not run on ${machine}`);
+    }
+    if (service !== 'snapd' && !this.serviceUp(machine, service)) {
+      // A connection opened before a snap change stopped the daemon: the daemon's exit closed it.
+      // (New connections are refused: streamTarget.)
+      return 'drop';
     }
     const injected = this.faults.matchHttp(machine, service, req);
     if (injected) {
@@ -500,12 +542,19 @@ export class LabSite implements LabContext {
       services: machineServices(m.spec),
       sudoWithoutPassword: this.options.sudoWithoutPassword ?? true,
       cephHealth: () => this.cephHealth(m.spec.hostname),
+      cephMonitors: () => this.cephMonitors(m.spec.hostname),
+      ovnSwitch: () => (this.worldSet.microovn instanceof MicroOvnWorld ? this.worldSet.microovn.localSwitch(m.spec.hostname) : null),
     };
   }
 
   private cephHealth(machine: string): CephHealth | null | undefined {
     const world = this.worldSet.microceph as (ServiceWorld & { cephHealth?: (machine?: string) => CephHealth | null | undefined }) | undefined;
     return typeof world?.cephHealth === 'function' ? world.cephHealth(machine) : null;
+  }
+
+  private cephMonitors(machine: string): CephMonitors | { exitCode: number; stderr: string } | undefined {
+    const world = this.worldSet.microceph;
+    return world instanceof MicroCephWorld ? world.monitorsAt(machine) : undefined;
   }
 
   /** An injected lost connection (every connection of the machine) or reset (this channel only), recorded on the event. */

@@ -1,6 +1,6 @@
 // What the lab's machines look like: the default spec for "nodeN", and the facts derived from a
 // spec that several parts of the lab need (which daemons run, their socket paths, addresses).
-import type { DiskSpec, InterfaceSpec, LabService, LxdFlavor, MachineSpec, SnapdSpec, SnapSpec } from './types.js';
+import type { DiskSpec, InterfaceSpec, LabContext, LabDaemon, LabService, LxdFlavor, MachineSpec, SnapdSpec, SnapSpec } from './types.js';
 import { SOCKET_PATHS } from './types.js';
 
 /** The default lab network: node i is 10.1.0.(10+i) on eth0; eth1 is the OVN uplink on 10.1.1.0/24. */
@@ -31,6 +31,18 @@ export const MICROCLOUD_SNAP: SnapSpec = { name: 'microcloud', version: '2.1.3',
 
 /** The snapd a lab machine runs unless its spec says otherwise (MachineSpec.snapd). */
 export const DEFAULT_SNAPD: SnapdSpec = { version: '2.66.1', revision: '23258' };
+
+/** The channels a lab started without the snaps (`lab up --without-snaps`) writes into its site.yaml:
+ *  the lower track of each pair the lab's store has (snapd/store.ts), MicroCloud's only when asked. */
+export function labSnapsBlock(opts: { microcloud: boolean }): Record<string, { channel: string }> {
+  const snaps = opts.microcloud ? [...DEFAULT_SNAPS, MICROCLOUD_SNAP] : DEFAULT_SNAPS;
+  return Object.fromEntries(snaps.map((s) => [s.name, { channel: s.channel }]));
+}
+
+/** Whether a daemon answers: its machine is up and no snap change has it stopped. */
+export function daemonRunning(ctx: LabContext, machine: string, daemon: LabDaemon): boolean {
+  return ctx.isUp(machine) && (ctx.serviceUp?.(machine, daemon) ?? true);
+}
 
 /** The machine's snapd, or null when it has none. */
 export function snapdOf(spec: MachineSpec): SnapdSpec | null {

@@ -148,6 +148,11 @@ export interface LabDurations {
   /** A snap install (download to services started), and a refresh (services stop for part of it). */
   snapInstall: number;
   snapRefresh: number;
+  /** From start-snap-services until the snap's daemon answers on its socket: the change is already
+   *  Done by then (systemd returns once a `simple` service is forked). */
+  daemonStart: number;
+  /** After a refreshed MicroCeph answers again, until that machine's OSDs are up again. */
+  osdRestart: number;
 }
 
 export const ZERO_DURATIONS: LabDurations = {
@@ -160,6 +165,8 @@ export const ZERO_DURATIONS: LabDurations = {
   networkCreate: 0,
   snapInstall: 0,
   snapRefresh: 0,
+  daemonStart: 0,
+  osdRestart: 0,
 };
 
 /** What every service model gets from the site: the machines, whether each is up, and timing. */
@@ -170,7 +177,15 @@ export interface LabContext {
   isUp(machine: string): boolean;
   durations: LabDurations;
   sleep(ms: number): Promise<void>;
+  /** False while a daemon on an up machine is stopped for a snap change (snapd/timeline.ts);
+   *  absent (always running) in contexts without snapd. Use machines.ts daemonRunning(). */
+  serviceUp?(machine: string, daemon: LabDaemon): boolean;
+  /** Lab milliseconds since the site started (the clock of the site's log). */
+  elapsed?(): number;
 }
+
+/** What a snap refresh stops: a service's daemon, or the Ceph OSDs MicroCeph runs. */
+export type LabDaemon = Exclude<LabService, 'snapd'> | 'ceph-osd';
 
 /** A site-wide model of one service (its clusters span machines); one handler per machine. */
 export interface ServiceWorld {

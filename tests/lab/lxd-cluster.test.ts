@@ -389,7 +389,7 @@ describe('members', () => {
     expect(ms.every((m: any) => m.database)).toBe(true);
   });
 
-  it('removal: volumes block it without force; force removes; the removed member is standalone again', async () => {
+  it('removal: volumes block it without force; force removes without contacting the member, which keeps its state', async () => {
     const l = lab(3);
     await bootstrap(l, 'node1');
     ok(await join(l, 'node2', 'node1'));
@@ -405,8 +405,32 @@ describe('members', () => {
     ok(await n1.del('/1.0/cluster/members/node3', { force: '1' }));
     expect(ok(await n1.get('/1.0/cluster/members'))).toEqual(['/1.0/cluster/members/node1', '/1.0/cluster/members/node2']);
     expect(ok(await n1.get('/1.0/storage-pools/local')).locations).toEqual(['node1', 'node2']);
-    expect(ok(await l.c('node3').get('/1.0/cluster')).enabled).toBe(false);
+    // Only a clean removal disables clustering on the member (clusterMemberDelete's `else if !force`,
+    // canonical/lxd lxd/api_cluster_member.go a83edf2a79e4346f6e29e3dd3b97be4f5cf3ea05).
+    expect(ok(await l.c('node3').get('/1.0/cluster')).enabled).toBe(true);
     const again = await n1.del('/1.0/cluster/members/node3', { force: '1' });
     expect(again.body).toMatchObject({ error_code: 404, error: 'Cluster member not found' });
+  });
+});
+
+describe('member removal as clusterMemberDelete does it', () => {
+  it('without force: instances first, and a member that is down fails; a clean removal resets the member', async () => {
+    const l = lab(3);
+    await bootstrap(l, 'node1');
+    ok(await join(l, 'node2', 'node1'));
+    ok(await join(l, 'node3', 'node1'));
+    const n1 = l.c('node1');
+    ok(await n1.post('/1.0/instances', { name: 'c1', source: { type: 'none' } }, { target: 'node3' }));
+    expect((await n1.del('/1.0/cluster/members/node3')).body).toMatchObject({ error_code: 500, error: 'Node still has the following instances: c1' });
+    ok(await n1.post('/1.0/cluster/members/node3/state', { action: 'evacuate' }));
+    expect(ok(await n1.get('/1.0/instances', { recursion: '1' })).map((i: { location: string }) => i.location)).not.toContain('node3');
+    expect(ok(await n1.get('/1.0/cluster/members/node3'))).toMatchObject({ status: 'Evacuated', message: 'Unavailable due to maintenance' });
+    expect((await n1.post('/1.0/cluster/members/node3/state', { action: 'evacuate' })).body).toMatchObject({ error_code: 400, error: 'Cluster member is already evacuated' });
+    ok(await n1.del('/1.0/cluster/members/node3'));
+    expect(ok(await l.c('node3').get('/1.0/cluster')).enabled).toBe(false);
+    l.ctx.setUp('node2', false);
+    const down = await n1.del('/1.0/cluster/members/node2');
+    expect(down.body).toMatchObject({ error_code: 500, error: expect.stringMatching(/^Unable to connect to: /) });
+    ok(await n1.del('/1.0/cluster/members/node2', { force: '1' }));
   });
 });

@@ -26,7 +26,8 @@ describe('envelope and reads', () => {
       ['snapd', '2.66.1', '23258', 'latest/stable', 'snapd'],
     ]);
     const lxd = r.body.result.find((s: any) => s.name === 'lxd');
-    expect(lxd).toMatchObject({ status: 'active', base: 'core22', confinement: 'strict', publisher: { username: 'canonical' } });
+    // canonical/lxd stable-5.21 snap/snapcraft.yaml (cfee9f27): base core24.
+    expect(lxd).toMatchObject({ status: 'active', base: 'core24', confinement: 'strict', publisher: { username: 'canonical' } });
     expect(lxd).not.toHaveProperty('hold');
     expect(lxd).not.toHaveProperty('cohort-key');
     expect((await call('node1', 'GET', '/v2/snaps?snaps=lxd,%20microovn')).body.result.map((s: any) => s.name)).toEqual(['lxd', 'microovn']);

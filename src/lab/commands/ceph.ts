@@ -1,6 +1,7 @@
-// `microceph.ceph health [detail] [--format json|json-pretty|plain]`, the ceph CLI that the
-// MicroCeph snap exposes as the `ceph` app.
-import { type CephHealth, type CommandImpl, fail, ok } from './types.js';
+// `microceph.ceph health [detail] [--format json|json-pretty|plain]`, `osd set|unset <flag>` and
+// `config-key …` (ceph-mon.ts): the ceph CLI that the MicroCeph snap exposes as the `ceph` app.
+import { configKey, osdFlag } from './ceph-mon.js';
+import { type CephHealth, type CephMonitors, type CommandContext, type CommandImpl, type CommandResult, fail, ok } from './types.js';
 
 const NO_CONF = "Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')";
 const NO_PERMISSION = "Error initializing cluster client: PermissionDeniedError('error calling conf_read_file')";
@@ -37,10 +38,12 @@ export const microcephCeph: CommandImpl = (args, ctx) => {
     return fail(`lab: output format ${JSON.stringify(format)} is not simulated (use json, json-pretty or plain)`, 22);
   }
   const [cmd, ...sub] = words;
-  if (cmd !== 'health' || (sub.length > 0 && !(sub.length === 1 && sub[0] === 'detail'))) {
-    return fail(`lab: "ceph ${words.join(' ')}" is not simulated; only "ceph health [detail]" is`, 22);
+  const monitorCommand = (cmd === 'osd' && (sub[0] === 'set' || sub[0] === 'unset')) || cmd === 'config-key';
+  if (!monitorCommand && (cmd !== 'health' || (sub.length > 0 && !(sub.length === 1 && sub[0] === 'detail')))) {
+    return fail(`lab: "ceph ${words.join(' ')}" is not simulated; "ceph health [detail]", "osd set|unset <flag>" and "config-key …" are`, 22);
   }
   if (!ctx.root) return fail(NO_PERMISSION, 1);
+  if (monitorCommand) return onMonitors(ctx, (mons) => (cmd === 'osd' ? osdFlag(sub, mons) : configKey(sub, mons, format)));
   let health: CephHealth | null | undefined;
   try {
     health = ctx.cephHealth();
@@ -66,3 +69,11 @@ export const microcephCeph: CommandImpl = (args, ctx) => {
   if (format === 'json-pretty') return ok('\n' + JSON.stringify(report, null, 4) + '\n');
   return ok(plain(health, detail));
 };
+
+/** Runs a command against the monitors the machine's ceph.conf names, or fails as the CLI does. */
+function onMonitors(ctx: CommandContext, run: (mons: CephMonitors) => CommandResult): CommandResult {
+  const mons = ctx.cephMonitors?.();
+  if (!mons) return fail(NO_CONF, 1);
+  if ('exitCode' in mons) return fail(mons.stderr, mons.exitCode);
+  return run(mons);
+}

@@ -5,6 +5,7 @@ import { microcephCeph } from './ceph.js';
 import { bracket, cat, ls, readlink, stat, test } from './fs.js';
 import { ip } from './ip.js';
 import { nc } from './nc.js';
+import { ovsVsctl } from './ovs-vsctl.js';
 import { hasProgram, snapdOf } from '../machines.js';
 import { snap } from './snap.js';
 import { splitTimeout, timeout } from './timeout.js';
@@ -12,7 +13,7 @@ import { runScript } from '../shell.js';
 import type { CommandContext, CommandImpl, CommandResult } from './types.js';
 import { fail, ok } from './types.js';
 
-export type { CephHealth, CommandContext, CommandImpl, CommandResult } from './types.js';
+export type { CephHealth, CephMonitors, CommandContext, CommandImpl, CommandResult } from './types.js';
 
 interface Program {
   impl: CommandImpl;
@@ -45,6 +46,7 @@ const PROGRAMS: Record<string, Program> = {
   // snapd's client, from the snapd package: a machine without snapd (Debian) has no `snap`.
   snap: { impl: snap, dirs: USR_BIN, present: (ctx) => snapdOf(ctx.spec) !== null },
   'microceph.ceph': { impl: microcephCeph, dirs: ['/snap/bin'], present: hasSnap('microceph') },
+  'microovn.ovs-vsctl': { impl: ovsVsctl, dirs: ['/snap/bin'], present: hasSnap('microovn') },
   sh: { impl: (args, ctx) => shell('sh', args, ctx), dirs: USR_BIN },
   dash: { impl: (args, ctx) => shell('sh', args, ctx), dirs: USR_BIN },
   bash: { impl: (args, ctx) => shell('bash', args, ctx), dirs: USR_BIN },

@@ -16,6 +16,12 @@ export interface CephHealth {
   mutes: unknown[];
 }
 
+/** What the `ceph` CLI changes on the monitors: the OSD map's flags and the config-key store. */
+export interface CephMonitors {
+  osdFlags: Set<string>;
+  configKeys: Map<string, string>;
+}
+
 /** What a command sees of the machine it runs on. */
 export interface CommandContext {
   machine: string;
@@ -32,6 +38,10 @@ export interface CommandContext {
   env?: Record<string, string>;
   /** Ceph's health as the cluster this machine belongs to sees it; null when it has no Ceph cluster. */
   cephHealth(): CephHealth | null | undefined;
+  /** The monitors the machine's `ceph` CLI reaches, or the CLI's failure to reach them. */
+  cephMonitors?(): CephMonitors | { exitCode: number; stderr: string } | undefined;
+  /** MicroOVN's local Open vSwitch database: null while its ovsdb-server does not run. */
+  ovnSwitch?(): { externalIds: Record<string, string> } | null;
 }
 
 export type CommandImpl = (args: string[], ctx: CommandContext) => CommandResult | Promise<CommandResult>;

@@ -4,7 +4,7 @@ import type { LabResponse } from '../types.js';
 import { syncResponse } from '../envelope.js';
 import { newOperation, parseExpiry, servedCert, visibleOperations } from './common.js';
 import type { Ctx } from './context.js';
-import { decodeBody, isRecursion, memberByName, q, str } from './context.js';
+import { decodeBody, isRecursion, memberByName, q, str, unreachable } from './context.js';
 import { badRequest, plainError } from './errors.js';
 import { etagHeader } from './etag.js';
 import { clusterPutJoin } from './join.js';
@@ -119,13 +119,13 @@ function listMembers(c: Ctx): LabResponse {
   requireClustered(c);
   const db = c.d.db;
   if (!isRecursion(c)) return syncResponse(db.members.map((m) => `/1.0/cluster/members/${m.name}`));
-  return syncResponse(db.members.map((m) => renderMember(db, m, (x) => c.world.memberUp(db, x), c.d.flavor)));
+  return syncResponse(db.members.map((m) => renderMember(db, m, (x) => c.world.memberUp(db, x), c.d.flavor, Date.now(), (x) => c.world.versionBlocked(db, x))));
 }
 
 function getMember(c: Ctx): LabResponse {
   requireClustered(c);
   const m = memberByName(c.d.db, c.params.name ?? '');
-  const obj = renderMember(c.d.db, m, (x) => c.world.memberUp(c.d.db, x), c.d.flavor);
+  const obj = renderMember(c.d.db, m, (x) => c.world.memberUp(c.d.db, x), c.d.flavor, Date.now(), (x) => c.world.versionBlocked(c.d.db, x));
   const writable = { config: obj.config, description: obj.description, roles: obj.roles, failure_domain: obj.failure_domain, groups: obj.groups };
   return syncResponse(obj, 200, etagHeader(writable));
 }
@@ -158,23 +158,37 @@ function createToken(c: Ctx): LabResponse {
   return op.response();
 }
 
+/**
+ * clusterMemberDelete (canonical/lxd lxd/api_cluster_member.go; cluster.Leave and
+ * membershipCheckClusterStateForLeave in lxd/cluster/membership.go; NodeIsEmpty in lxd/db/node.go;
+ * at a83edf2a79e4346f6e29e3dd3b97be4f5cf3ea05). Without force, in that order: the member must hold
+ * no instance and no custom volume of a local pool, and not be the only member; then the leader
+ * asks the member itself to delete its networks and pools (so a member that is down fails the
+ * removal) and, once purged, to disable clustering (a reset). With force none of that: the member is
+ * purged from the database and never contacted, so its machine keeps what it had.
+ */
 function deleteMember(c: Ctx): LabResponse {
   requireClustered(c);
   const db = c.d.db;
   const m = memberByName(db, c.params.name ?? '');
   const force = q(c, 'force') === '1';
-  if (db.members.length === 1) throw plainError('Member is the only member in the cluster');
   if (!force) {
-    const vols = db.volumes.filter((v) => v.location === m.name).map((v) => v.name);
+    const instances = db.instances.filter((i) => i.location === m.name).map((i) => i.name);
+    if (instances.length) throw plainError(`Node still has the following instances: ${instances.join(', ')}`);
+    const remote = (pool: string) => ['ceph', 'cephfs'].includes(db.pools.get(pool)?.driver ?? '');
+    const vols = db.volumes.filter((v) => v.location === m.name && !remote(v.pool)).map((v) => v.name);
     if (vols.length) throw plainError(`Node still has the following custom volumes: ${vols.join(', ')}`);
   }
+  if (db.members.length === 1) throw plainError('Member is the only member in the cluster');
+  if (!force && !c.world.memberUp(db, m)) throw unreachable(m.address);
   db.members = db.members.filter((x) => x.name !== m.name);
+  db.instances = db.instances.filter((i) => i.location !== m.name);
   for (const p of db.pools.values()) p.nodes.delete(m.name);
   for (const n of db.networks.values()) n.nodes.delete(m.name);
   db.volumes = db.volumes.filter((v) => v.location !== m.name);
   for (const [fp, cert] of db.certificates) if (cert.type === 'server' && cert.name === m.name) db.certificates.delete(fp);
   const gone = c.world.daemon(m.machine);
-  if (gone.db === db) c.world.resetDaemon(gone);
+  if (!force && gone.db === db) c.world.resetDaemon(gone);
   return syncResponse({});
 }
 

@@ -87,6 +87,8 @@ export interface WorldApi {
   heartbeat(db: Database): void;
   /** A member answers: its machine is up and its daemon still belongs to this cluster. */
   memberUp(db: Database, m: MemberRecord): boolean;
+  /** While members run different versions after a refresh: whether this one is older or newer. */
+  versionBlocked(db: Database, m: MemberRecord): 'older' | 'newer' | null;
 }
 
 export interface Ctx {

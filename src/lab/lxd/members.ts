@@ -51,7 +51,8 @@ export function goTime(t: number): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${frac} +0000 UTC`;
 }
 
-export function renderMember(db: Database, m: MemberRecord, up: MemberUp, flavor: FlavorInfo, now = Date.now()): Record<string, unknown> {
+export function renderMember(db: Database, m: MemberRecord, up: MemberUp, flavor: FlavorInfo, now = Date.now(),
+  blocked: (m: MemberRecord) => 'older' | 'newer' | null = () => null): Record<string, unknown> {
   const roles = raftRoles(db);
   const leader = leaderOf(db, up);
   const raft = roles.get(m.name);
@@ -65,12 +66,16 @@ export function renderMember(db: Database, m: MemberRecord, up: MemberUp, flavor
   }
   if (raft === 'stand-by') { out.push('database-standby'); database = true; }
   const online = up(m);
+  // ToAPI: a member that heartbeats but runs another version than some other member is Blocked.
+  const block = blocked(m);
   return {
     server_name: m.name,
     url: `https://${m.address}`,
     database,
-    status: online ? 'Online' : 'Offline',
-    message: online ? 'Fully operational' : `No heartbeat for ${goDuration(now - m.lastHeartbeat)} (${goTime(m.lastHeartbeat)})`,
+    // An evacuated member is "Evacuated" before any other status (lxd/db/node.go ToAPI, canonical/lxd a83edf2a79e4346f6e29e3dd3b97be4f5cf3ea05).
+    status: m.evacuated ? 'Evacuated' : block ? 'Blocked' : online ? 'Online' : 'Offline',
+    message: m.evacuated ? 'Unavailable due to maintenance' : block ? `LXD version is ${block} than other members`
+      : online ? 'Fully operational' : `No heartbeat for ${goDuration(now - m.lastHeartbeat)} (${goTime(m.lastHeartbeat)})`,
     architecture: m.architecture,
     roles: out,
     failure_domain: m.failureDomain,

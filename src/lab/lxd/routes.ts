@@ -1,6 +1,7 @@
 // The route table of the simulated LXD.
 import { registerCertificates } from './certificates.js';
 import { registerCluster } from './cluster.js';
+import { registerInstances } from './instances.js';
 import { registerNetworks } from './networks.js';
 import { registerOperations } from './opsroutes.js';
 import { registerPools } from './pools.js';
@@ -21,5 +22,6 @@ export function buildRouter(): Router {
   registerResources(r);
   registerOperations(r);
   registerCertificates(r);
+  registerInstances(r);
   return r;
 }

@@ -63,6 +63,15 @@ export interface CertRecord {
   fingerprint: string;
 }
 
+/** An instance (container or VM) as the cluster database records it: where it runs is all the lab keeps. */
+export interface InstanceRecord {
+  name: string;
+  project: string;
+  type: 'container' | 'virtual-machine';
+  /** The member it is on ("none" when standalone). */
+  location: string;
+}
+
 export interface MemberRecord {
   name: string;
   /** cluster.https_address of the member. */
@@ -76,6 +85,8 @@ export interface MemberRecord {
   joinedAt: number;
   lastHeartbeat: number;
   flavor: FlavorInfo;
+  /** `lxc cluster evacuate` left it so: instances moved off, none placed on it until restored. */
+  evacuated?: boolean;
 }
 
 export interface Database {
@@ -89,6 +100,7 @@ export interface Database {
   networks: Map<string, NetworkRecord>;
   profiles: Map<string, ProfileRecord>;
   volumes: VolumeRecord[];
+  instances: InstanceRecord[];
   certificates: Map<string, CertRecord>;
   /** The certificate every member serves once clustered (the bootstrap member's). */
   clusterCert?: CertInfo;
@@ -122,6 +134,7 @@ export function newDatabase(): Database {
     networks: new Map(),
     profiles: new Map(),
     volumes: [],
+    instances: [],
     certificates: new Map(),
   };
   db.profiles.set('default', {

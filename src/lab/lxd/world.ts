@@ -3,6 +3,7 @@ import type { LabContext, LabHandler, LabRequest, LabResponse, LxdFlavor, Servic
 import { generateServerCert } from './cert.js';
 import { NO_PEERS, type LxdPeers, type WorldApi } from './context.js';
 import { flavorFor } from './flavor.js';
+import { daemonRunning } from '../machines.js';
 import { canonicalAddress, isAddressCovered, machineIPs, joinHostPort, splitHostPort } from './net.js';
 import { raftRoles, leaderOf } from './members.js';
 import type { Router } from './router.js';
@@ -37,12 +38,19 @@ export interface LxdSnapshot {
   }>;
 }
 
+/** A member's version as LXD's cluster compares them: [schema, number of API extensions]. */
+const dbVersion = (f: { dbSchema: number; apiExtensionCount: number }): string => `${f.dbSchema}/${f.apiExtensionCount}`;
+
 export class LxdWorld implements ServiceWorld, WorldApi {
   private readonly daemons = new Map<string, DaemonState>();
   private readonly router: Router = buildRouter();
   private nextPid = 1453;
 
   readonly peers: LxdPeers;
+  /** How a member's wait for the others' version shows (lab-site.ts wires snapd's timeline). */
+  versionWait: { hold(machine: string): void; release(machine: string): void } | undefined;
+  /** Members restarted onto another [schema, API extensions] that still wait for the others. */
+  private readonly aligning = new Set<string>();
 
   /** `peers`: the lab's MicroCeph and MicroOVN (lab-site.ts createWorlds); default none, as on a
    *  machine with only LXD. */
@@ -120,10 +128,72 @@ export class LxdWorld implements ServiceWorld, WorldApi {
   }
 
   memberUp(db: Database, m: MemberRecord): boolean {
-    return this.lab.isUp(m.machine) && this.daemon(m.machine).db === db;
+    return daemonRunning(this.lab, m.machine, 'lxd') && this.daemon(m.machine).db === db;
+  }
+
+  /**
+   * The LXD snap's daemon started (installed or refreshed): it is the LXD family of the snap's
+   * version now — a refresh from 5.21/stable to 6/stable makes it a 6.x LXD (snap-6.8).
+   */
+  snapStarted(machine: string): void {
+    const spec = this.lab.spec(machine);
+    const version = spec.snaps.find((s) => s.name === 'lxd')?.version;
+    if (version !== undefined && spec.lxdFlavor !== 'deb-5.0') {
+      spec.lxdFlavor = Number.parseInt(version, 10) >= 6 ? 'snap-6.8' : 'snap-5.21';
+    }
+    const d = this.daemon(machine);
+    const before = dbVersion(d.flavor);
+    this.followSnap(d);
+    if (d.db.clustered && dbVersion(d.flavor) !== before && !this.aligning.has(machine) && !this.aligned(machine)) {
+      this.aligning.add(machine);
+      this.versionWait?.hold(machine);
+    }
+    // This member's version may be the one the waiting members were waiting for.
+    for (const m of [...this.aligning]) {
+      if (this.aligned(m)) {
+        this.aligning.delete(m);
+        this.versionWait?.release(m);
+      }
+    }
+  }
+
+  /**
+   * A restarted member's database opens only once every member has its [schema, API extensions]
+   * (canonical/lxd lxd/db/cluster/open.go checkClusterIsUpgradable: 412 "please ensure versions
+   * match", and lxd/daemon.go "Wait for other cluster members to align their versions" at
+   * a83edf2a79e4346f6e29e3dd3b97be4f5cf3ea05): until then it serves nothing (the lab's simplification
+   * of a daemon that is not ready) — which is why MicroCloud refreshes LXD on all members at once.
+   */
+  private aligned(machine: string): boolean {
+    const d = this.daemon(machine);
+    return this.daemonsOf(d.db).every((o) => { this.followSnap(o); return dbVersion(o.flavor) === dbVersion(d.flavor); });
+  }
+
+  /**
+   * NodeInfo.ToAPI's "Blocked" while members run different versions (lxd/db/node.go at a83edf2a):
+   * older or newer than another member; null for a member at everyone's version, or that is down.
+   */
+  versionBlocked(db: Database, m: MemberRecord): 'older' | 'newer' | null {
+    if (this.aligning.size === 0 || !this.lab.isUp(m.machine)) return null;
+    const d = this.memberDaemon(db, m.name);
+    if (!d || (!this.memberUp(db, m) && !this.aligning.has(m.machine))) return null;
+    const mine = d.flavor;
+    for (const o of this.daemonsOf(db)) {
+      if (o === d) continue;
+      if (o.flavor.dbSchema > mine.dbSchema || o.flavor.apiExtensionCount > mine.apiExtensionCount) return 'older';
+      if (o.flavor.dbSchema < mine.dbSchema || o.flavor.apiExtensionCount < mine.apiExtensionCount) return 'newer';
+    }
+    return null;
+  }
+
+  /** The daemon reports what is installed now, not what was installed when it was first asked. */
+  private followSnap(d: DaemonState): void {
+    const f = flavorFor(this.lab.spec(d.machine));
+    if (f.name !== d.flavor.name || f.serverVersion !== d.flavor.serverVersion) d.flavor = f;
   }
 
   async dispatch(d: DaemonState, req: LabRequest): Promise<LabResponse> {
+    this.followSnap(d);
     this.heartbeat(d.db);
     return this.router.handle({ world: this, d, req });
   }
@@ -138,6 +208,7 @@ export class LxdWorld implements ServiceWorld, WorldApi {
     const dbs = new Map<string, Database>();
     for (const machine of this.lab.machines()) {
       const d = this.daemon(machine);
+      this.followSnap(d);
       dbs.set(d.db.id, d.db);
       daemons[machine] = {
         flavor: d.flavor.name,

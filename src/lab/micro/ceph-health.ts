@@ -1,5 +1,6 @@
 // `ceph health detail` as the Ceph cluster behind MicroCeph would report it: monitor quorum, down
 // OSDs and hosts, and the placement groups the surviving OSDs can still serve.
+import { daemonRunning } from '../machines.js';
 import type { LabContext } from '../types.js';
 import type { CoreCluster } from './core.js';
 import { byName, type CephClusterState } from './ceph-model.js';
@@ -32,10 +33,12 @@ export class CephTimeoutError extends Error {
 export function healthReport(c: CoreCluster<CephClusterState>, ctx: LabContext): CephHealthReport {
   const st = c.app;
   const machineOf = new Map(c.members.map((mm) => [mm.name, mm.machine]));
+  // A mon runs while its machine's MicroCeph services do; an OSD comes back a while after them.
   const up = (member: string): boolean => {
     const machine = machineOf.get(member);
-    return machine !== undefined && ctx.isUp(machine);
+    return machine !== undefined && daemonRunning(ctx, machine, 'microceph');
   };
+  const osdUp = (d: { machine: string }): boolean => daemonRunning(ctx, d.machine, 'ceph-osd');
   const checks: Record<string, CephHealthCheck> = {};
   const warn = (name: string, message: string, count: number, detail: string[] = []): void => {
     checks[name] = {
@@ -55,8 +58,8 @@ export function healthReport(c: CoreCluster<CephClusterState>, ctx: LabContext):
     warn('MON_DOWN', `${down}/${mons.length} mons down, quorum ${upMons.map((s) => s.member).join(',')}`, down, lines);
   }
   const osds = st.disks.filter((d) => !d.purged).sort((a, b) => a.osd - b.osd);
-  const upOsds = osds.filter((d) => up(d.member));
-  const downOsds = osds.filter((d) => !up(d.member));
+  const upOsds = osds.filter(osdUp);
+  const downOsds = osds.filter((d) => !osdUp(d));
   if (downOsds.length > 0) {
     warn('OSD_DOWN', `${downOsds.length} osds down`, downOsds.length,
       downOsds.map((d) => `osd.${d.osd} (root=default,host=${d.member}) is down`));
@@ -94,6 +97,12 @@ export function healthReport(c: CoreCluster<CephClusterState>, ctx: LabContext):
     warn('POOL_NO_REDUNDANCY', `${single.length} pool(s) have no replicas configured`, single.length,
       single.map((p) => `pool '${p.name}' has no replicas configured`));
   }
+  const flags = osdmapWarnFlags(st.osdFlags);
+  if (flags !== '') {
+    // OSDMap::check_health's OSDMAP_FLAGS: the count is the flag string's length ("kludgey but
+    // sufficient"), no detail lines (ceph/ceph src/osd/OSDMap.cc at cfb50bb38bb0684b8cae0d9b0bf6e5bc562db221).
+    checks['OSDMAP_FLAGS'] = { severity: 'HEALTH_WARN', summary: { message: `${flags} flag(s) set`, count: flags.length }, detail: [], muted: false };
+  }
   const defaultSize = Number(st.ceph.get('osd_pool_default_size') ?? '3');
   if (osds.length < defaultSize) warn('TOO_FEW_OSDS', `OSD count ${osds.length} < osd_pool_default_size ${defaultSize}`, 1);
   const sorted = Object.fromEntries(Object.entries(checks).sort(([a], [b]) => byName(a, b)));
@@ -102,13 +111,28 @@ export function healthReport(c: CoreCluster<CephClusterState>, ctx: LabContext):
   return { status, checks: sorted, mutes: [] };
 }
 
+/**
+ * The OSD map flags check_health warns about, in OSDMap::get_flag_string's order (ceph/ceph
+ * src/osd/OSDMap.cc at cfb50bb38bb0684b8cae0d9b0bf6e5bc562db221). `ceph osd set pause` sets
+ * pauserd and pausewr together.
+ */
+export const OSDMAP_FLAGS = [
+  'pauserd', 'pausewr', 'pauserec', 'noup', 'nodown', 'noout', 'noin', 'nobackfill', 'norebalance', 'norecover',
+  'noscrub', 'nodeep-scrub', 'notieragent', 'nosnaptrim',
+] as const;
+
+/** The comma-separated flags that raise OSDMAP_FLAGS, "" for none. */
+export function osdmapWarnFlags(flags: ReadonlySet<string>): string {
+  return OSDMAP_FLAGS.filter((f) => flags.has(f)).join(',');
+}
+
 // ---- what MicroCeph's reads cost, and which API a version serves (issue 14 items 3 and 4) --------
 
 /** Whether the monitors have quorum: more than half of the mon records' machines up. */
 export function monQuorum(c: CoreCluster<CephClusterState>, ctx: LabContext): boolean {
   const machineOf = new Map(c.members.map((mm) => [mm.name, mm.machine]));
   const mons = c.app.services.filter((s) => s.service === 'mon');
-  const up = mons.filter((s) => { const m = machineOf.get(s.member); return m !== undefined && ctx.isUp(m); }).length;
+  const up = mons.filter((s) => { const m = machineOf.get(s.member); return m !== undefined && daemonRunning(ctx, m, 'microceph'); }).length;
   return mons.length === 0 || up * 2 > mons.length;
 }
 

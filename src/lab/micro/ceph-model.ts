@@ -52,6 +52,10 @@ export interface CephClusterState {
   defaultRule: CrushRule;
   /** availability-zone host tags. */
   azs: Map<string, string>;
+  /** The OSD map's flags (`ceph osd set noout`). */
+  osdFlags: Set<string>;
+  /** The monitors' config-key store (`ceph config-key set`). */
+  configKeys: Map<string, string>;
 }
 
 /** A physical disk's current state on its machine (the spec is the initial state). */

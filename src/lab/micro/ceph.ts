@@ -8,7 +8,9 @@ import type { AppEndpoint, AppRequest, MicroApp } from './core.js';
 import { CephDisks } from './ceph-disks.js';
 import { storageResources } from './ceph-devices.js';
 import { configsDelete, configsGet, configsPut } from './ceph-configs.js';
-import { CephTimeoutError, healthReport, type CephHealthReport } from './ceph-health.js';
+import { CephTimeoutError, healthReport, monQuorum, type CephHealthReport } from './ceph-health.js';
+import type { CephMonitors } from '../commands/types.js';
+import { daemonRunning } from '../machines.js';
 import { bootstrap, join, memberRemoved, preInit, preRemove } from './ceph-init.js';
 import {
   byName, minSizeFor, type CephClusterState, type CephDiskView, type CephPoolView, type CephServiceView, type CrushRule,
@@ -69,7 +71,7 @@ export class MicroCephWorld extends MicroWorld<CephClusterState> {
     const st = c.app;
     const row = (name: string) => st.pools.find((p) => p.name === name);
     return {
-      osdsUp: () => st.disks.filter((d) => !d.purged && this.ctx.isUp(d.machine)).length,
+      osdsUp: () => st.disks.filter((d) => !d.purged && daemonRunning(this.ctx, d.machine, 'ceph-osd')).length,
       defaultPoolSize: () => defaultPoolSize(st),
       pool: (name) => {
         const p = row(name);
@@ -93,6 +95,17 @@ export class MicroCephWorld extends MicroWorld<CephClusterState> {
         if (!st.filesystems.some((f) => f.name === name)) st.filesystems.push({ name, metaPool, dataPool });
       },
     };
+  }
+
+  /**
+   * What the `ceph` CLI on `machine` reaches on the monitors: the OSD map's flags and the
+   * config-key store, or why it cannot (no cluster: no ceph.conf; no quorum: a timeout).
+   */
+  monitorsAt(machine: string): CephMonitors | { exitCode: number; stderr: string } {
+    const c = this.installed(machine) ? this.core.clusterOf(machine) : undefined;
+    if (!c) return { exitCode: 1, stderr: NO_CONF };
+    if (!monQuorum(c, this.ctx)) { const e = new CephTimeoutError(); return { exitCode: e.exitCode, stderr: e.message }; }
+    return { osdFlags: c.app.osdFlags, configKeys: c.app.configKeys };
   }
 
   /** `ceph fs ls`: the CephFS filesystems of the cluster. */
@@ -171,6 +184,7 @@ export class MicroCephWorld extends MicroWorld<CephClusterState> {
       initialState: () => ({
         fsid: '', v2Only: false, db: new Map(), ceph: new Map(), services: [], disks: [], nextOsd: 1,
         pools: [], nextPoolId: 1, filesystems: [], defaultRule: 'microceph_auto_osd', azs: new Map(),
+        osdFlags: new Set(), configKeys: new Map(),
       }),
       preInit: (d, isBootstrap, config) => preInit(this.ctx, d, isBootstrap, config),
       bootstrap: (c, m, config) => bootstrap(this.ctx, this.core.daemon(m.machine), c, m, config),

@@ -44,6 +44,12 @@ export async function clusterGet<S>(core: MicroclusterCore<S>, d: CoreDaemon<S>)
   })));
 }
 
+/**
+ * clusterMemberDelete (canonical/microcluster internal/rest/resources/cluster.go, e950e52e06d8801a422006ae5f5de4f8f471d787):
+ * the leader asks the member to run its PreRemove hook (an error stops the removal unless forced),
+ * deletes it from the database and dqlite, then asks it to reset (ResetClusterMember, whose error
+ * a forced removal ignores): so a member that is down, removed with force, keeps its state.
+ */
 export async function clusterMemberDelete<S>(core: MicroclusterCore<S>, d: CoreDaemon<S>, req: LabRequest, p: Record<string, string>): Promise<LabResponse> {
   const cluster = d.cluster!;
   const name = p['name'] ?? '';
@@ -68,6 +74,6 @@ export async function clusterMemberDelete<S>(core: MicroclusterCore<S>, d: CoreD
       if (!force) throw wrapError(`Failed to execute pre-remove hook on cluster member ${quote(name)}: `, e);
     }
   }
-  core.removeMember(cluster, member);
+  core.removeMember(cluster, member, core.reachable(member));
   return syncResponse({});
 }

@@ -4,6 +4,7 @@
 // every endpoint not marked AllowedBeforeInit answers 503 until the database is up. The service
 // (the "app") plugs in its hooks and its /1.0 endpoints; this code knows nothing about Ceph or OVN.
 // This module holds the daemons and dqlite; the endpoints live in the core-*.ts modules.
+import { daemonRunning } from '../machines.js';
 import type { LabContext, LabHandler } from '../types.js';
 import { fakeCertificate, firstGlobalIPv4 } from './core-identity.js';
 import { CoreRouter } from './core-router.js';
@@ -166,7 +167,7 @@ export class MicroclusterCore<S> {
 
   /** Whether a member's daemon answers on its address (GET /core/1.0/ready over HTTPS). */
   reachable(member: CoreMember): boolean {
-    if (!this.ctx.isUp(member.machine)) return false;
+    if (!this.running(member.machine)) return false;
     const d = this.daemons.get(member.machine);
     return d !== undefined && d.address === member.address && d.status !== DB_NOT_READY;
   }
@@ -174,9 +175,14 @@ export class MicroclusterCore<S> {
   /** The daemon that serves HTTPS on `address` (a member's listener), if any. */
   daemonAt(address: string): CoreDaemon<S> | undefined {
     for (const d of this.daemons.values()) {
-      if (d.address === address && d.status !== DB_NOT_READY && this.ctx.isUp(d.machine)) return d;
+      if (d.address === address && d.status !== DB_NOT_READY && this.running(d.machine)) return d;
     }
     return undefined;
+  }
+
+  /** The machine is up and no snap change has the daemon stopped. */
+  running(machine: string): boolean {
+    return daemonRunning(this.ctx, machine, this.app.snap);
   }
 
   // ---- dqlite ---------------------------------------------------------------------------------
@@ -185,7 +191,7 @@ export class MicroclusterCore<S> {
   hasQuorum(cluster: CoreCluster<S>): boolean {
     const voters = cluster.members.filter((m) => m.role === 'voter');
     if (voters.length === 0) return true;
-    const up = voters.filter((m) => this.ctx.isUp(m.machine)).length;
+    const up = voters.filter((m) => this.running(m.machine)).length;
     return up * 2 > voters.length;
   }
 
@@ -278,10 +284,11 @@ export class MicroclusterCore<S> {
   }
 
   /** Drop a member: its record, its app rows, and (it is told to reset) its daemon's state. */
-  removeMember(cluster: CoreCluster<S>, member: CoreMember): void {
+  /** `reset`: the member answered, so it was told to reset (an unreachable one keeps its state). */
+  removeMember(cluster: CoreCluster<S>, member: CoreMember, reset = true): void {
     cluster.members = cluster.members.filter((m) => m !== member);
     this.app.memberRemoved(cluster, member);
     const md = this.daemons.get(member.machine);
-    if (md && md.cluster === cluster) this.resetDaemon(md);
+    if (reset && md && md.cluster === cluster) this.resetDaemon(md);
   }
 }

@@ -227,7 +227,7 @@ export class MicroCloudWorld extends MicroWorld<CloudClusterState> {
     if (!ip) return undefined;
     const wanted = formatIP(ip);
     for (const m of this.ctx.machines()) {
-      if (!this.installed(m) || !this.ctx.isUp(m)) continue;
+      if (!this.installed(m) || !this.core.running(m)) continue;
       const d = this.core.daemon(m);
       const addresses = d.address === '[::]:9443' ? machineIPs(this.ctx.spec(m)) : [hostOf(d.address)];
       if (addresses.includes(wanted)) return m;

@@ -66,6 +66,22 @@ export class MicroOvnWorld extends MicroWorld<OvnClusterState> {
     return this.core.clusterOf(machine)?.app.encapIp.get(member);
   }
 
+  /**
+   * The machine's local Open vSwitch database (`microovn.ovs-vsctl`'s): null while its ovsdb-server
+   * does not run, i.e. before the daemon bootstraps or joins, or without the switch service
+   * (canonical/microovn snapcraft/commands/switch.start, 7943959a66891dd59b25f573a5cfa8731ea97a5e).
+   * The Open_vSwitch row's external_ids hold what enabling chassis set (microovn/ovn/bootstrap.go,
+   * join.go, same commit): system-id, ovn-encap-type=geneve and ovn-encap-ip; disabling chassis
+   * leaves them (node.DisableService does not clear them).
+   */
+  localSwitch(machine: string): { externalIds: Record<string, string> } | null {
+    const c = this.core.clusterOf(machine);
+    const m = c && this.core.memberOf(c, machine);
+    if (!c || !m || !c.app.services.some((s) => s.member === m.name && s.service === 'switch')) return null;
+    const ip = c.app.encapIp.get(m.name);
+    return { externalIds: ip === undefined ? {} : { 'ovn-encap-ip': ip, 'ovn-encap-type': 'geneve', 'system-id': m.name } };
+  }
+
   /** environment.CentralIps: ovn.central-ips when set, else the addresses of the members running central. */
   centralAddresses(machine?: string): string[] {
     const c = this.core.clusterOf(machine);

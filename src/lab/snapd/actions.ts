@@ -7,7 +7,7 @@
 import { parseSnapChannel, SNAP_RISKS } from '../../preseed/snap-channel.js';
 import { snapdOf } from '../machines.js';
 import type { LabResponse, MachineSpec, SnapSpec } from '../types.js';
-import type { ChangeLog, TaskStep } from './changes.js';
+import { changeStatus, type ChangeLog, type TaskStep } from './changes.js';
 import { localSnaps } from './installed.js';
 import type { SnapInstruction } from './instruction.js';
 import {
@@ -16,6 +16,7 @@ import {
 } from './response.js';
 import type { SnapStore, StoreRevision } from './store.js';
 import { ellipt, installTasks, refreshTasks, switchTask, type SnapEffects } from './tasks.js';
+import type { SnapHistoryEntry, SnapTimeline } from './timeline.js';
 
 /** The snap's services around a change: `from` null for an install. */
 export interface SnapServiceEvent {
@@ -42,8 +43,11 @@ export interface MachineSnapd {
   hooks(snap: string): SnapServiceHooks[];
   /** An injected failure for this snap's task kind, consumed when returned. */
   fault(snap: string, task: string): string | undefined;
-  /** Starts the change's tasks in the background. */
-  start(change: ReturnType<ChangeLog['add']>): void;
+  /** Starts the change's tasks in the background; `ready` runs once it is. */
+  start(change: ReturnType<ChangeLog['add']>, ready?: () => void): void;
+  timeline: SnapTimeline;
+  /** The snap's daemons: gone from now on (their sockets refuse), or back `daemonStart` ms from now. */
+  daemons: { stop(snap: string, reason: 'install' | 'refresh'): void; startSoon(snap: string): void; removed(snap: string): void };
 }
 
 /** Go's time.Duration max (~292 years): how long "forever" holds (autorefresh.go maxDuration). */
@@ -95,6 +99,8 @@ function effects(m: MachineSnapd, kind: 'install' | 'refresh', name: string, bef
     download: async () => { await m.spend(kind, 0.7); fail('download-snap'); },
     link: () => {
       fail('link-snap');
+      // An installed snap's daemon exists from here on, but answers only once its services start.
+      if (kind === 'install') m.daemons.stop(name, 'install');
       const s = current();
       if (s) Object.assign(s, after);
       else m.spec.snaps.push({ ...after });
@@ -103,18 +109,34 @@ function effects(m: MachineSnapd, kind: 'install' | 'refresh', name: string, bef
       const k = m.spec.snaps.findIndex((s) => s.name === name);
       if (k < 0) return;
       if (before) m.spec.snaps[k] = { ...before, ...(m.spec.snaps[k]!.hold ? { hold: m.spec.snaps[k]!.hold } : {}) };
-      else m.spec.snaps.splice(k, 1);
+      else {
+        m.spec.snaps.splice(k, 1);
+        m.daemons.removed(name);
+      }
     },
-    stopServices: async () => { fail('stop-snap-services'); await call('stop', event(before, after)); },
+    stopServices: async () => {
+      fail('stop-snap-services');
+      m.daemons.stop(name, 'refresh');
+      await call('stop', event(before, after));
+    },
     startServices: async () => {
       if (kind === 'install') await m.spend('install', 0.3);
       fail('start-snap-services');
       // Undoing a refresh starts the old revision's services again.
       const s = current();
       await call('start', s && s.revision === after.revision ? event(before, after) : event(before, before ?? after));
+      m.daemons.startSoon(name);
     },
     whileStopped: () => m.spend('refresh', 0.3),
   };
+}
+
+/** Starts an install's or refresh's change, with its entry in the site's snap history. */
+function startTracked(m: MachineSnapd, change: ReturnType<ChangeLog['add']>, kind: SnapHistoryEntry['kind'], name: string,
+  from: SnapSpec | null, to: SnapSpec): void {
+  const ref = (s: SnapSpec) => ({ channel: s.channel, revision: s.revision, version: s.version });
+  const entry = m.timeline.begin({ machine: m.machine, snap: name, kind, changeId: change.id, from: from && ref(from), to: ref(to), status: 'Do' });
+  m.start(change, () => m.timeline.end(entry, changeStatus(change)));
 }
 
 function conflictFor(m: MachineSnapd, name: string): LabResponse | null {
@@ -142,7 +164,7 @@ export function install(m: MachineSnapd, name: string, inst: SnapInstruction): L
   };
   const change = m.log.add('install-snap', changeSummary('install', name, inst), [name],
     installTasks(name, after.revision, r.channel, effects(m, 'install', name, null, after)));
-  m.start(change);
+  startTracked(m, change, 'install', name, null, after);
   return accepted(change.id);
 }
 
@@ -186,7 +208,7 @@ export function refresh(m: MachineSnapd, name: string, inst: SnapInstruction): L
   const conflict = conflictFor(m, name);
   if (conflict) return conflict;
   const change = m.log.add('refresh-snap', changeSummary('refresh', name, inst), [name], steps);
-  m.start(change);
+  startTracked(m, change, 'refresh', name, before, after);
   return accepted(change.id);
 }
 

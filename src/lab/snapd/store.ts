@@ -38,14 +38,27 @@ const rev = (revision: number, version: string, base: string, assumes?: string[]
 
 /**
  * Two tracks of each snap, the lower one where the lab's machines start (machines.ts DEFAULT_SNAPS,
- * MICROCLOUD_SNAP carry the same revisions and versions). Bases and `assumes` follow each project's
- * snap/snapcraft.yaml (MicroCloud at f26e73c0: core24, snapd2.59).
+ * MICROCLOUD_SNAP carry the same revisions and versions). Bases and `assumes` are each project's
+ * snap/snapcraft.yaml on the branch that builds that track:
+ *   lxd 5.21: canonical/lxd stable-5.21 cfee9f274643195b4ce0d24cf01ccd13f18be85e (core24, snapd2.39);
+ *   lxd 6: release-6.9 c65e84913683f8ac533c62190b751268b4f7b724 moves to core26 and snapd2.75, but the
+ *     lab's 6/stable is 6.8 (the LXD the lab's snap-6.8 flavor was read from), whose snapcraft.yaml is
+ *     not in that tree (tag lxd-6.8 has no snap/): core24, no assumes — a lab choice;
+ *   microceph squid: squid 897bcdd90206523a977a51dcc15a8570fd87f79e, tentacle: main 79f99b50 (core24);
+ *   microovn 24.03: branch-24.03 77a702704cc18df9d7a630470aef4b31673cd56a (core24, snapd2.59),
+ *     26.03: branch-26.03 1ea12c7db6bfaaab726d82b5f686f8d5ad2af5e5 (core26, snapd2.73);
+ *   microcloud 2: v2-edge 27a449ff3b805e8900ebbf466bd16c5e7736dd98, 3: main f26e73c0 (core24, snapd2.59).
+ * So on the lab's default snapd (2.66.1) microovn 26.03/stable is refused for its `assumes`, as
+ * snapd refuses it; a machine with `snapd: {version: '2.73', …}` or newer takes it.
  */
 export function defaultStore(): StoreSnap[] {
   return [
     {
       name: 'lxd', summary: 'LXD - container and VM manager', defaultTrack: '5.21',
-      channels: [{ name: '5.21/stable', current: rev(33110, '5.21.3', 'core22') }, { name: '6/stable', current: rev(36971, '6.8', 'core24') }],
+      channels: [
+        { name: '5.21/stable', current: rev(33110, '5.21.3', 'core24', ['snapd2.39']) },
+        { name: '6/stable', current: rev(36971, '6.8', 'core24') },
+      ],
     },
     {
       name: 'microceph', summary: 'Simple clustered Ceph deployment', defaultTrack: 'squid',
@@ -53,12 +66,15 @@ export function defaultStore(): StoreSnap[] {
     },
     {
       name: 'microovn', summary: 'Simple clustered OVN deployment', defaultTrack: '24.03',
-      channels: [{ name: '24.03/stable', current: rev(667, '24.03.2', 'core22') }, { name: '26.03/stable', current: rev(1012, '26.03.0', 'core24') }],
+      channels: [
+        { name: '24.03/stable', current: rev(667, '24.03.2', 'core24', ['snapd2.59']) },
+        { name: '26.03/stable', current: rev(1012, '26.03.0', 'core26', ['snapd2.73']) },
+      ],
     },
     {
       name: 'microcloud', summary: 'MicroCloud - automated private cloud based on LXD, Ceph and OVN', defaultTrack: '2',
       channels: [
-        { name: '2/stable', current: rev(1144, '2.1.3', 'core22', ['snapd2.59']) },
+        { name: '2/stable', current: rev(1144, '2.1.3', 'core24', ['snapd2.59']) },
         { name: '3/stable', current: rev(1921, '3.4', 'core24', ['snapd2.59']) },
       ],
     },

@@ -6,15 +6,23 @@
 // root peer). One store for the site; each machine has its own changes. What is installed is the
 // machine's spec (installed.ts), so the lab's other daemons and commands see the same snaps.
 import { snapdOf } from '../machines.js';
-import type { LabContext, LabHandler, LabRequest, LabResponse, ServiceWorld } from '../types.js';
+import type { LabContext, LabDaemon, LabHandler, LabRequest, LabResponse, ServiceWorld } from '../types.js';
 import { hold, install, refresh, unhold, type MachineSnapd, type SnapServiceHooks } from './actions.js';
 import { ChangeLog, changeJson, isReady, type Change, type TaskStep } from './changes.js';
 import { localSnaps, snapJson, snapId, CANONICAL } from './installed.js';
 import { decodeInstruction, invalidSnapName, validateInstruction, type SnapInstruction } from './instruction.js';
 import { accessDenied, apiError, badRequest, notSimulated, quoted, snapNotFound, sync } from './response.js';
 import { SnapStore, type StoreSnap } from './store.js';
+import { SnapTimeline, type DaemonOutage, type SnapHistoryEntry } from './timeline.js';
 
 export type { SnapServiceEvent, SnapServiceHooks } from './actions.js';
+
+/** The daemons a snap's services are: stopping MicroCeph's stops its mon and OSDs too (the
+ *  microceph snap runs them as its own services, canonical/microceph snap/snapcraft.yaml apps
+ *  daemon, mon, mgr, mds, osd at 79f99b50a1abf05ca8abb463b0fcb3f749f13c89). */
+const SNAP_DAEMONS: Readonly<Record<string, readonly LabDaemon[]>> = {
+  lxd: ['lxd'], microceph: ['microceph', 'ceph-osd'], microovn: ['microovn'], microcloud: ['microcloud'],
+};
 
 export interface SnapdOptions {
   store?: SnapStore;
@@ -34,10 +42,35 @@ export class SnapdWorld implements ServiceWorld {
   private readonly serviceHooks = new Map<string, Set<SnapServiceHooks>>();
   private readonly faults: TaskFault[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Per machine and snap: bumped by every stop, so a daemon start scheduled before it is void. */
+  private readonly generations = new Map<string, number>();
+  private readonly timeline: SnapTimeline;
 
   constructor(private readonly ctx: LabContext, options: SnapdOptions = {}) {
     this.store = options.store ?? new SnapStore();
     this.now = options.now ?? (() => new Date());
+    const t0 = Date.now();
+    this.timeline = new SnapTimeline(() => (ctx.elapsed ? ctx.elapsed() : Date.now() - t0));
+  }
+
+  /** Every install and refresh change on every machine, in the order they started. */
+  snapHistory(): SnapHistoryEntry[] {
+    return this.timeline.history();
+  }
+
+  /** When each daemon was stopped by a snap change, in the order that happened. */
+  daemonOutages(): DaemonOutage[] {
+    return this.timeline.outages();
+  }
+
+  /** A started daemon that does not serve yet for a reason of its own (LXD waiting for the other
+   *  members' version), and when it does. */
+  holdDaemon(machine: string, daemon: LabDaemon): void { this.timeline.stop(machine, daemon, 'version-wait'); }
+  releaseDaemon(machine: string, daemon: LabDaemon): void { this.timeline.start(machine, daemon, 'version-wait'); }
+
+  /** False while a snap change keeps the daemon from answering. */
+  daemonUp(machine: string, daemon: LabDaemon): boolean {
+    return !this.timeline.isDown(machine, daemon);
   }
 
   handler(machine: string): LabHandler {
@@ -79,7 +112,8 @@ export class SnapdWorld implements ServiceWorld {
     return this.log(machine).all().map(changeJson);
   }
 
-  /** Resolves once every change started so far (and any they started) is ready. */
+  /** Resolves once every change started so far (and any they started) is ready, and every daemon
+   *  they started answers. */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
@@ -249,9 +283,45 @@ export class SnapdWorld implements ServiceWorld {
     return l;
   }
 
-  private start(log: ChangeLog, change: Change): void {
-    const p = log.run(change).finally(() => this.running.delete(p));
+  private start(log: ChangeLog, change: Change, ready?: () => void): void {
+    this.track(log.run(change).then(() => ready?.()));
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.finally(() => this.running.delete(p));
     this.running.add(p);
+  }
+
+  private bump(machine: string, snap: string): number {
+    const key = `${machine}\0${snap}`;
+    const g = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, g);
+    return g;
+  }
+
+  private stopDaemons(machine: string, snap: string, reason: 'install' | 'refresh'): void {
+    this.bump(machine, snap);
+    for (const d of SNAP_DAEMONS[snap] ?? []) this.timeline.stop(machine, d, reason);
+  }
+
+  /** The daemon answers `daemonStart` ms after its services start; MicroCeph's OSDs `osdRestart` ms later. */
+  private startDaemonsSoon(machine: string, snap: string): void {
+    const g = this.bump(machine, snap);
+    const current = (): boolean => this.generations.get(`${machine}\0${snap}`) === g;
+    const daemons = SNAP_DAEMONS[snap] ?? [];
+    this.track((async () => {
+      await this.ctx.sleep(this.ctx.durations.daemonStart);
+      if (!current()) return;
+      for (const d of daemons) if (d !== 'ceph-osd') this.timeline.start(machine, d);
+      if (!daemons.includes('ceph-osd')) return;
+      await this.ctx.sleep(this.ctx.durations.osdRestart);
+      if (current()) this.timeline.start(machine, 'ceph-osd');
+    })());
+  }
+
+  private daemonsRemoved(machine: string, snap: string): void {
+    this.bump(machine, snap);
+    for (const d of SNAP_DAEMONS[snap] ?? []) this.timeline.start(machine, d);
   }
 
   private baseOf(name: string, revision: string): string | undefined {
@@ -269,7 +339,13 @@ export class SnapdWorld implements ServiceWorld {
         const k = this.faults.findIndex((f) => f.snap === snap && f.task === task && (f.machine === undefined || f.machine === machine));
         return k < 0 ? undefined : this.faults.splice(k, 1)[0]!.message;
       },
-      start: (change) => this.start(log, change),
+      start: (change, ready) => this.start(log, change, ready),
+      timeline: this.timeline,
+      daemons: {
+        stop: (snap, reason) => this.stopDaemons(machine, snap, reason),
+        startSoon: (snap) => this.startDaemonsSoon(machine, snap),
+        removed: (snap) => this.daemonsRemoved(machine, snap),
+      },
     };
   }
 }
