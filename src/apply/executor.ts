@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { SecretSet } from '../secrets.js';
 import { systemClock } from './clock.js';
 import { inputsDigest, noJournal, type Journal, type JournalRecord } from './journal.js';
-import type { RunLock } from './lock.js';
+import { withLock, type RunLock } from './lock.js';
 import { silentProgress, type ProgressEvent, type ProgressSink } from './progress.js';
 import type { ApplyReport } from './report.js';
 import { describe, type StepResult, type StepRetryPolicy } from './run-step.js';
@@ -30,7 +30,7 @@ export interface ExecuteOptions<S extends ExecutableStep, H> {
   journal?: Journal;
   progress?: ProgressSink;
   secrets?: SecretSet;
-  /** The steps a fresh plan would contain now (the CLI passes gather + diff). */
+  /** The steps a fresh plan would contain now (apply-plan.ts passes the caller's re-read of what the steps touched + diff). */
   replan?: () => Promise<readonly { address: string }[]>;
   /** Aborting stops scheduling, as a failure does (Ctrl-C). */
   signal?: AbortSignal;
@@ -52,34 +52,33 @@ export async function execute<S extends ExecutableStep, H>(plan: { steps: readon
   emit({ type: 'run-started', steps: steps.length });
   let walk: Walk = { results: [], notStarted: steps.map((s) => s.address) };
   let remaining: string[] | null = null;
-  let locked = false;
-  try {
-    const problem = validate(steps, opts);
-    if (problem) throw new Error(problem);
-    if (steps.length > 0 && opts.lock) {
-      await opts.lock.acquire((holder) => emit({ type: 'lock-waiting', holder }), (message) => emit({ type: 'warning', message }));
-      locked = true;
-    }
+  const run = async (releaseSoon?: () => void): Promise<void> => {
     walk = await walkSteps(steps, {
       ...opts, parallelism: opts.parallelism ?? DEFAULT_PARALLELISM, clock, secrets, emit, record,
     });
     if (!walk.error && walk.results.every((r) => r.result !== 'failed') && opts.replan && steps.length > 0) {
       try {
+        releaseSoon?.();
         remaining = (await opts.replan()).map((s) => s.address);
       } catch (err) {
         walk.error = `every step finished, but reading the site again to confirm failed: ${describe(err, secrets)}`;
       }
     }
+  };
+  try {
+    const problem = validate(steps, opts);
+    if (problem) throw new Error(problem);
+    if (steps.length > 0 && opts.lock) {
+      await withLock(opts.lock, {
+        onWait: (holder) => emit({ type: 'lock-waiting', holder }),
+        onTakeover: (message) => emit({ type: 'warning', message }),
+        onReleaseError: (err) => warnings.push(`the lock could not be released: ${describe(err, secrets)}`),
+      }, async () => undefined, (_read, releaseSoon) => run(releaseSoon));
+    } else {
+      await run();
+    }
   } catch (err) {
     walk.error = describe(err, secrets);
-  } finally {
-    if (locked) {
-      try {
-        await opts.lock!.release();
-      } catch (err) {
-        warnings.push(`the lock could not be released: ${describe(err, secrets)}`);
-      }
-    }
   }
   const report = buildReport(walk, remaining, warnings, clock.now() - started);
   for (const address of report.notStarted) {

@@ -41,12 +41,57 @@ export interface LockInfo {
   procStart?: string;
 }
 
-/** What the executor needs of a lock; it knows nothing of where the lock lives. */
+/** What a run needs of a lock; it knows nothing of where the lock lives. */
 export interface RunLock {
-  /** Resolves once held; throws LockHeldError after the timeout. `onTakeover` gets a warning when
-   *  the lock was taken from a run that is provably dead. */
-  acquire(onWait?: (holder: string) => void, onTakeover?: (warning: string) => void): Promise<void>;
+  /**
+   * Resolves once held; throws LockHeldError after the timeout. `onTakeover` gets a warning when
+   * the lock was taken from a run that is provably dead. `onFree` is called each time a read of the
+   * lock found it free (or a dead run's) and a write that succeeds only if nothing changed since
+   * that read is on its way: from then on no other run holds the lock, so a read begun after the
+   * last `onFree` of an acquire that resolves was made under the lock (withLock below).
+   */
+  acquire(onWait?: (holder: string) => void, onTakeover?: (warning: string) => void, onFree?: () => void): Promise<void>;
   release(): Promise<void>;
+  /** Starts what release() must read first, while the run's last read goes on. */
+  prepareRelease?(): void;
+}
+
+export interface LockHooks {
+  onWait?(holder: string): void;
+  onTakeover?(warning: string): void;
+  /** The release failed: the run's outcome stands, the caller says so. */
+  onReleaseError(err: unknown): void;
+}
+
+/**
+ * The one way a run holds the site lock (the CLI's apply from the read under the lock to the last
+ * check, the executor when it is given a lock): take it, run `body` under it, release it whatever
+ * happened. `read` is what the run plans from. It starts at the lock's `onFree` rather than after the
+ * lock's last round trip, so it overlaps the write and the read that confirms it; a read begun before
+ * a lost race is dropped and begun again, and without an `onFree` (no conditional write) it starts
+ * once the lock is held. Either way it is a read made while no other run can act.
+ */
+export async function withLock<R, T>(
+  lock: RunLock, hooks: LockHooks, read: () => Promise<R>,
+  /** `releaseSoon`: the run is on its last read (the final check); the release may start reading. */
+  body: (read: R, releaseSoon: () => void) => Promise<T>,
+): Promise<T> {
+  let early: Promise<R> | null = null;
+  const start = (): void => {
+    early = read();
+    // A dropped read's failure is nobody's; the kept one's reaches body's caller below.
+    early.catch(() => undefined);
+  };
+  await lock.acquire(hooks.onWait?.bind(hooks), hooks.onTakeover?.bind(hooks), start);
+  try {
+    return await body(await (early ?? read()), () => lock.prepareRelease?.());
+  } finally {
+    try {
+      await lock.release();
+    } catch (err) {
+      hooks.onReleaseError(err);
+    }
+  }
 }
 
 export class LockHeldError extends Error {
@@ -154,6 +199,7 @@ export class LxdConfigLock implements RunLock {
   readonly info: LockInfo;
   readonly #local: LocalProcesses;
   #held = false;
+  #releaseRead: Promise<ServerView> | null = null;
 
   constructor(private readonly host: Host, private readonly opts: LxdLockOptions) {
     this.#local = opts.local ?? localProcesses();
@@ -166,7 +212,7 @@ export class LxdConfigLock implements RunLock {
     };
   }
 
-  async acquire(onWait?: (holder: string) => void, onTakeover?: (warning: string) => void): Promise<void> {
+  async acquire(onWait?: (holder: string) => void, onTakeover?: (warning: string) => void, onFree?: () => void): Promise<void> {
     const { clock } = this.opts;
     const start = clock.now();
     let told = false;
@@ -189,8 +235,14 @@ export class LxdConfigLock implements RunLock {
         if (++writes > 10) throw new Error(`the lock could not be taken: LXD on ${this.host.name} does not keep ${LOCK_CONFIG_KEY}`);
         replaced = holder && reason ? { holder, reason } : null;
         this.info.time = new Date(clock.now()).toISOString();
+        // The write is conditional on the read above (LXD compares If-Match with the ETag of the
+        // whole server config before a PATCH: canonical/lxd lxd/api_1.0.go api10Patch, util.EtagCheck,
+        // a83edf2a): if it takes, no run took or released the lock since that read. Without an ETag
+        // it is not conditional, and nothing may start early.
+        const write = writeKey(this.host, JSON.stringify(this.info), etag);
+        if (etag) onFree?.();
         // Lost races (412, or another writer without If-Match) come round again and re-read.
-        await writeKey(this.host, JSON.stringify(this.info), etag);
+        await write;
         continue;
       }
       const waited = clock.now() - start;
@@ -201,10 +253,24 @@ export class LxdConfigLock implements RunLock {
     }
   }
 
+  /**
+   * Reads the lock for release() ahead of it. The releasing write is conditional on that read (its
+   * ETag), so a change in between costs a 412 and another round, never another run's lock; a read
+   * without an ETag is not used.
+   */
+  prepareRelease(): void {
+    if (!this.#held || this.#releaseRead) return;
+    this.#releaseRead = readServer(this.host);
+    this.#releaseRead.catch(() => undefined);
+  }
+
   async release(): Promise<void> {
     if (!this.#held) return;
+    const early = this.#releaseRead;
+    this.#releaseRead = null;
     for (let round = 0; round < 5; round++) {
-      const { config, etag } = await readServer(this.host);
+      const ahead = round === 0 && early ? await early.catch(() => null) : null;
+      const { config, etag } = ahead?.etag ? ahead : await readServer(this.host);
       // Someone force-unlocked (or took it since): theirs to keep.
       if (parseLock(config[LOCK_CONFIG_KEY])?.id !== this.info.id) break;
       if (await writeKey(this.host, '', etag)) break;
