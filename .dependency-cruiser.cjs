@@ -1,6 +1,7 @@
 // The layers (docs/architecture.md), each importing only the ones below it:
 //
-//   pure core   src/preseed (text → DesiredState), src/live (LiveState types), src/plan (→ Plan)
+//   pure core   src/preseed (text → DesiredState), src/live (LiveState types), src/plan (→ Plan),
+//               src/export (LiveState → a preseed that plans to nothing)
 //   shell       src/remote (SSH, HTTP over SSH)
 //               src/services (readers: build LiveState), src/apply (steps against hosts)
 //               src/site (files, gather, the load → gather → plan pipeline)
@@ -8,7 +9,7 @@
 //   simulator   src/lab (imported by product code only through the `lab` command's dynamic import)
 //
 // `npm test` runs this check (npm run arch); a violation fails the suite.
-const PURE = '^src/(preseed|live|plan|secrets\\.ts)';
+const PURE = '^src/(preseed|live|plan|export|secrets\\.ts)';
 const SHELL_MODULES = '^(node:)?(fs|fs/promises|net|os|child_process|dgram|http|https|tls|readline)$|^(ssh2|undici|winston|ws)$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -36,6 +37,13 @@ module.exports = {
       to: { path: '^src/(live|plan)/' },
     },
     {
+      name: 'plan-below-export',
+      comment: 'export writes a preseed and checks it with the planner; the planner knows nothing of export',
+      severity: 'error',
+      from: { path: '^src/(preseed|live|plan)/' },
+      to: { path: '^src/export/' },
+    },
+    {
       name: 'live-below-plan',
       comment: 'LiveState is shared by the readers and the planner, so it cannot import the planner.',
       severity: 'error',
@@ -47,14 +55,14 @@ module.exports = {
       comment: 'The remote layer moves bytes; it knows no daemon, plan or command.',
       severity: 'error',
       from: { path: '^src/remote/' },
-      to: { path: '^src/(preseed|live|plan|services|apply|site|cli|lab|tools)/' },
+      to: { path: '^src/(preseed|live|plan|export|services|apply|site|cli|lab|tools)/' },
     },
     {
       name: 'readers-not-planner',
       comment: 'Readers build LiveState; they do not import the planner, apply, the pipeline or the commands.',
       severity: 'error',
       from: { path: '^src/services/' },
-      to: { path: '^src/(plan|apply|site|cli|tools)/' },
+      to: { path: '^src/(plan|export|apply|site|cli|tools)/' },
     },
     {
       name: 'apply-below-site',

@@ -9,6 +9,7 @@ import ssh2 from 'ssh2';
 import type { AuthMethod, Client as SshClient, ConnectConfig, IdentityCallback, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
 import { AuthFailed, RemoteError, Unreachable, formatMs } from './errors.js';
 import { loadHostKeyPolicy } from './host-key-policy.js';
+import { fingerprint } from './host-keys.js';
 import { silentLogger, type ConnectOptions, type RemoteLogger, type SshTarget } from './types.js';
 
 const { Client, OpenSSHAgent, utils } = ssh2;
@@ -150,6 +151,7 @@ async function handshake(
         policy.verify(key).then(
           (refusal) => {
             keyRefusal = refusal;
+            if (refusal === null) opts.onHostKey?.(t.name, fingerprint(key));
             verify(refusal === null);
           },
           (err: Error) => {

@@ -73,4 +73,6 @@ export interface ConnectOptions {
   /** Paths probed, in order, when no override is given; default SOCKET_CANDIDATES (snap, then Debian LXD). */
   socketCandidates?: Partial<Record<Service, readonly string[]>>;
   logger?: RemoteLogger;
+  /** Told the `SHA256:…` fingerprint of each host key accepted, by target name (export pins them). */
+  onHostKey?: (target: string, fingerprint: string) => void;
 }

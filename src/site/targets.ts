@@ -43,15 +43,23 @@ export interface SiteTargetOptions {
   onNote?: (key: string, note: string) => void;
 }
 
+function targetMaker(opts: SiteTargetOptions): (key: string, ep: SshEndpoint) => SshTarget {
+  const cfg = opts.sshConfig && opts.sshConfig.lines.length > 0 ? opts.sshConfig : null;
+  return (key, ep) => (cfg ? configuredTarget(key, ep, cfg, opts.onNote ?? (() => undefined)) : sshTarget(key, ep));
+}
+
+/** The listed machines only, in order (export reaches a site from a file of names and `ssh:`). */
+export function systemTargets(systems: readonly { name: string; ssh: SshEndpoint }[], opts: SiteTargetOptions = {}): MachineTarget[] {
+  const make = targetMaker(opts);
+  return systems.map((s) => ({ key: s.name, target: make(s.name, s.ssh) }));
+}
+
 /** Every machine gather reads: the systems in file order, and in add mode the initiator first. */
 export function siteTargets(desired: DesiredState, opts: SiteTargetOptions = {}): MachineTarget[] {
-  const cfg = opts.sshConfig && opts.sshConfig.lines.length > 0 ? opts.sshConfig : null;
-  const make = (key: string, ep: SshEndpoint): SshTarget =>
-    cfg ? configuredTarget(key, ep, cfg, opts.onNote ?? (() => undefined)) : sshTarget(key, ep);
-  const out = desired.systems.map((s) => ({ key: s.name, target: make(s.name, s.ssh) }));
+  const out = systemTargets(desired.systems, opts);
   const key = initiatorKey(desired);
   if (desired.systems.some((s) => s.name === key)) return out;
-  return [{ key, target: make(key, desired.initiator.ssh) }, ...out];
+  return [{ key, target: targetMaker(opts)(key, desired.initiator.ssh) }, ...out];
 }
 
 function configuredTarget(key: string, ep: SshEndpoint, cfg: SshConfigFile, note: (key: string, note: string) => void): SshTarget {

@@ -40,7 +40,7 @@ describe('usage', () => {
   });
 
   test.each([
-    [['frobnicate'], /unknown command "frobnicate"; commands: validate, plan, apply, status, schema, lab/],
+    [['frobnicate'], /unknown command "frobnicate"; commands: validate, plan, apply, status, export, schema, lab/],
     [['validate', '--jsn', 'x.yaml'], /Unknown option '--jsn'/],
     [['validate'], /validate takes exactly one FILE/],
     [['validate', 'a', 'b'], /validate takes exactly one FILE/],

@@ -1,13 +1,12 @@
 // End to end on real software: three network-namespace hosts with real OpenSSH and Debian's LXD
 // 5.0.2, a real Ceph and a real OVN (tests/real/lab-up.sh), and the lab's simulated MicroCeph and
 // MicroOVN on the snap socket paths. The tool is the built binary, run as an operator would.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flavorFor } from '../../src/lab/lxd/flavor.js';
 import { runBin } from '../helpers/cli.js';
-import { type RealLab, readText, realLabMissing, sitePreseed, startRealLab } from './real-lab.js';
+import { type RealLab, lifecycleEvents as eventsOn, readText, realLabMissing, sitePreseed, startRealLab } from './real-lab.js';
 
 const missing = realLabMissing();
 if (missing) throw new Error(`${missing} (npm run test:real runs on the machine .ci/run prepares)`);
@@ -29,24 +28,7 @@ afterAll(async () => {
 }, 180_000);
 
 const cli = (...args: string[]) => runBin(args, { cwd: work, timeoutMs: 300_000 });
-
-/** LXD lifecycle events (every change LXD makes) seen on each member while `fn` runs. */
-async function lifecycleEvents(fn: () => void): Promise<unknown[]> {
-  const monitors: { child: ChildProcess; out: string[] }[] = lab.nodes.map((n) => {
-    const child = spawn('lxc', ['monitor', '--type=lifecycle', '--format=json'], { env: { ...process.env, LXD_DIR: join(lab.dir, n, 'lxd') } });
-    const out: string[] = [];
-    child.stdout!.on('data', (c: Buffer) => out.push(c.toString()));
-    return { child, out };
-  });
-  await new Promise((r) => setTimeout(r, 500));
-  try {
-    fn();
-    await new Promise((r) => setTimeout(r, 1000));
-  } finally {
-    for (const m of monitors) m.child.kill();
-  }
-  return monitors.flatMap((m) => m.out.join('').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as unknown));
-}
+const lifecycleEvents = (fn: () => void) => eventsOn(lab, fn);
 
 test('the lab models the extensions the tool branches on exactly as the real Debian LXD 5.0.2 has them', () => {
   const real = JSON.parse(lab.lxc('node1', 'query', '/1.0')) as { api_extensions: string[]; environment: { server_version: string } };

@@ -49,6 +49,8 @@ for i in $(seq 1 "$N"); do
   # The snap's `microceph.ceph` is the ceph client pointed at MicroCeph's cluster; here that is the
   # lab's real Ceph (it backs LXD's remote pool). Per node, on the node's PATH.
   printf '#!/bin/sh\nexec /usr/bin/ceph "$@"\n' > $R/bin/microceph.ceph; chmod +x $R/bin/microceph.ceph
+  # Likewise `microovn.ovs-vsctl` (export reads the chassis' ovn-encap-ip with it): the node's own OVS.
+  printf '#!/bin/sh\nexec /usr/bin/ovs-vsctl "$@"\n' > $R/bin/microovn.ovs-vsctl; chmod +x $R/bin/microovn.ovs-vsctl
   ssh-keygen -q -t ed25519 -N '' -C node$i -f $R/ssh/host_key
   echo "$A $(cut -d' ' -f1,2 $R/ssh/host_key.pub)" >> "$L/known_hosts"
   cp "$L/id_ed25519.pub" $R/ssh/authorized_keys

@@ -112,3 +112,21 @@ export function sitePreseed(lab: RealLab, extra: { hostKey?: string } = {}): str
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
 
+/** LXD lifecycle events (every change LXD makes) seen on each member while `fn` runs. */
+export async function lifecycleEvents(lab: RealLab, fn: () => void): Promise<unknown[]> {
+  const monitors: { child: ChildProcess; out: string[] }[] = lab.nodes.map((n) => {
+    const child = spawn('lxc', ['monitor', '--type=lifecycle', '--format=json'], { env: { ...process.env, LXD_DIR: join(lab.dir, n, 'lxd') } });
+    const out: string[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c.toString()));
+    return { child, out };
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    fn();
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    for (const m of monitors) m.child.kill();
+  }
+  return monitors.flatMap((m) => m.out.join('').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as unknown));
+}
+
