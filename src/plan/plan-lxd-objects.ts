@@ -4,7 +4,7 @@
 // Only a bootstrap file creates objects; a joiner receives existing ones through member_config.
 import { actionFor, configChanges, deviceChanges } from './changes.js';
 import type { PlanGraph } from './graph.js';
-import { reachable, type LxdLive } from '../live/state.js';
+import { reachable, type LxdLive, type LxdNetwork } from '../live/state.js';
 import { hasExtension } from './plan-lxd-cluster.js';
 import { osdAddresses } from './plan-micro.js';
 import { clusterLxd, type Site } from './topology.js';
@@ -15,7 +15,7 @@ import { lxdPendingNetworkAddress } from './steps/lxd-network-pending.js';
 import { lxdPoolAddress } from './steps/lxd-pool.js';
 import { lxdPendingPoolAddress } from './steps/lxd-pool-pending.js';
 import { lxdProfileAddress } from './steps/lxd-profile.js';
-import { lxdGlobalConfigAddress, lxdStorageConfigAddress } from './steps/lxd-server-config.js';
+import { lxdGlobalConfigAddress, lxdStorageConfigAddress, OWNED_VALUE, ownedKeys, ownedMark } from './steps/lxd-server-config.js';
 import { lxdVolumeAddress } from './steps/lxd-volume.js';
 import { microcephClusterAddress } from './steps/microceph-bootstrap.js';
 import { microcephMemberAddress } from './steps/microceph-join.js';
@@ -26,7 +26,10 @@ import { microovnMemberAddress } from './steps/microovn-join.js';
 type PoolName = 'local' | 'remote' | 'remote-fs';
 
 const RBD_FEATURES = 'layering,striping,exclusive-lock,object-map,fast-diff,deep-flatten';
-/** The UPLINK keys the file decides; drift in them is corrected. */
+/**
+ * The UPLINK keys the file's `ovn` section decides: drift in one the file gives is corrected, and
+ * one it no longer gives is unset if the tool set it (its ownership record on UPLINK, ownedMark).
+ */
 export const UPLINK_OWNED = ['ipv4.gateway', 'ipv4.ovn.ranges', 'ipv6.gateway', 'dns.nameservers'] as const;
 
 interface PoolIntent {
@@ -73,6 +76,7 @@ interface NetworkIntent {
   type: string;
   description: string;
   config: Record<string, string>;
+  /** The keys of `config` the file decides (UPLINK_OWNED or none): set with their ownership record. */
   owned: string[];
   /** Per-member config for pending rows; null for OVN networks, which LXD spreads itself. */
   member: ((name: string) => Record<string, string>) | null;
@@ -92,9 +96,9 @@ function networkIntents(site: Site): NetworkIntent[] {
   const out: NetworkIntent[] = [];
   if (site.ovnNetwork) {
     // Without an ovn section the file says nothing about UPLINK's keys: leave them as they are.
-    const owned = site.desired.ovn.enabled ? [...UPLINK_OWNED] : [];
+    const config = site.desired.ovn.enabled ? uplinkConfig(site) : {};
     out.push({
-      name: 'UPLINK', type: 'physical', description: 'Uplink for OVN networks', config: owned.length ? uplinkConfig(site) : {}, owned,
+      name: 'UPLINK', type: 'physical', description: 'Uplink for OVN networks', config, owned: Object.keys(config),
       member: (name) => ({ parent: site.uplinks.get(name) ?? '' }), after: [],
     });
     out.push({
@@ -110,6 +114,23 @@ function networkIntents(site: Site): NetworkIntent[] {
     });
   }
   return out;
+}
+
+/**
+ * What a network step sets and owns. Created: the file's keys whose value differs, and the keys the
+ * tool set that the file no longer gives (to unset), each with its record; nothing for a key already
+ * at the file's value, so a site that matches the file plans nothing. Without an `ovn` section the file
+ * says nothing about UPLINK's keys, and they are left as they are. Not created: all of the file's keys.
+ */
+function networkChange(site: Site, n: NetworkIntent, live: LxdNetwork | undefined): { config: Record<string, string>; owned: string[]; keys: string[] } {
+  const marked = (keys: string[]) => Object.fromEntries(keys.map((k) => [ownedMark(k), OWNED_VALUE]));
+  if (live?.status !== 'Created') return { config: { ...n.config, ...marked(n.owned) }, owned: [...n.owned, ...n.owned.map(ownedMark)], keys: n.owned };
+  const differ = n.owned.filter((k) => live.config[k] !== n.config[k]);
+  const speaks = n.name === 'UPLINK' && site.desired.ovn.enabled;
+  const dropped = speaks ? ownedKeys(live.config).filter((k) => (UPLINK_OWNED as readonly string[]).includes(k) && !(k in n.config) && live.config[k] !== undefined) : [];
+  const keys = [...differ, ...dropped];
+  const config = Object.fromEntries(differ.map((k) => [k, n.config[k]!]));
+  return { config: { ...config, ...marked(differ) }, owned: [...keys, ...keys.map(ownedMark)], keys };
 }
 
 const memberAfter = (site: Site, name: string): string[] =>
@@ -152,14 +173,15 @@ export function planLxdObjects(site: Site, g: PlanGraph): void {
   for (const n of networks) {
     const live = lxd.networks.find((x) => x.name === n.name);
     const created = live?.status === 'Created';
-    if (created && n.owned.length === 0) continue;
+    const change = networkChange(site, n, live);
+    if (created && change.owned.length === 0) continue;
     g.add({
       address: lxdNetworkAddress(n.name), kind: 'lxd-network', service: 'lxd', machine: site.initiator,
-      action: created ? 'update' : 'create', changes: created ? configChanges(live.config, n.config, n.owned) : [],
+      action: created ? 'update' : 'create', changes: created ? configChanges(live.config, change.config, change.keys) : [],
       reason: created ? `update network ${n.name}` : recreatable(live, n.type)
         ? `re-create network ${n.name} (${n.type}): an earlier attempt left it Errored, and LXD only accepts deleting it`
         : `create network ${n.name} (${n.type})`,
-      inputs: { network: n.name, type: n.type, description: n.description, config: n.config, owned: n.owned },
+      inputs: { network: n.name, type: n.type, description: n.description, config: change.config, owned: change.owned },
     }, [lxdClusterAddress(site.initiator), ...(n.member ? site.systems.map((m) => lxdPendingNetworkAddress(n.name, m)) : []), ...n.after]);
   }
 }

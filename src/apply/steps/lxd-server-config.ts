@@ -2,9 +2,13 @@
 // member itself for member-local keys. The network.ovn.northbound_connection the tool computes takes
 // MicroOVN's central addresses as they are when the step runs (the plan could only predict them);
 // one the file gives is set as written. Secret values come from the run's secrets, by name. Both go
-// into the step apply judges with the plan's `satisfied` (atRunTime), and into what act sends.
+// into the step apply judges with the plan's `satisfied` (atRunTime), and into what act sends. A
+// key of the file is sent with its ownership record (ownedMark) in the one PATCH, which LXD applies
+// to the cluster config in one transaction (canonical/lxd lxd/api_1.0.go doAPI10Update,
+// a83edf2a79e4346f6e29e3dd3b97be4f5cf3ea05): a crash leaves both or neither.
 import { secretRef } from '../../preseed/lxd-config.js';
 import { reachable, type LiveState, type StepOf } from '../../plan/index.js';
+import { OWNED_VALUE, ownedMark } from '../../plan/steps/lxd-server-config.js';
 import { ApiError } from '../../remote/index.js';
 import { REDACTED } from '../../secrets.js';
 import type { StepContext } from '../types.js';
@@ -42,6 +46,15 @@ function wanted(step: Step, live: LiveState, ctx: StepContext, note = false): Re
   return config;
 }
 
+/** What PATCH sends: the values, the keys to unset as "", and for the file's keys whether the tool now owns each. */
+function body(step: Step, config: Record<string, string>): Record<string, string> {
+  const out = { ...config };
+  for (const key of step.inputs.unset ?? []) out[key] = '';
+  if (!step.inputs.fromFile) return out;
+  for (const [key, value] of Object.entries(out)) out[ownedMark(key)] = value === '' ? '' : OWNED_VALUE;
+  return out;
+}
+
 /**
  * LXD refuses a config value as `cannot set '<key>' to '<value>': <reason>`: a secret value is
  * masked however short, and a key this LXD does not know gets a hint about the file.
@@ -67,10 +80,14 @@ export const lxdServerConfig: StepActor<'lxd-server-config'> = {
     const live = followsOvn(step) ? await readLive(hosts, [{ machine: step.machine, services: ['microovn'] }]) : liveFromViews({});
     const config = wanted(step, live, ctx, true);
     try {
-      await hostOf(hosts, step.machine).request('lxd', 'PATCH', withQuery('/1.0', { target: targetOf(step) }), { config });
+      await hostOf(hosts, step.machine).request('lxd', 'PATCH', withQuery('/1.0', { target: targetOf(step) }), { config: body(step, config) });
     } catch (err) {
       throw refusal(err, step, config);
     }
   },
-  missing: (step) => `LXD on ${step.machine} does not show ${[...Object.keys(step.inputs.config), ...(step.inputs.sensitive ?? [])].join(', ')} as set`,
+  missing(step) {
+    const set = [...Object.keys(step.inputs.config), ...(step.inputs.sensitive ?? [])];
+    const unset = step.inputs.unset ?? [];
+    return `LXD on ${step.machine} does not show ${[set.length ? `${set.join(', ')} as set` : '', unset.length ? `${unset.join(', ')} as unset` : ''].filter(Boolean).join(', or ')}`;
+  },
 };
