@@ -16,6 +16,9 @@ export const BENCH_DURATIONS: LabDurations = {
   // A real snap install or refresh takes tens of seconds (download, mount, hooks, services).
   snapInstall: 1000,
   snapRefresh: 800,
+  // A daemon answers a few seconds after systemd starts it; OSDs rejoin after their own start.
+  daemonStart: 300,
+  osdRestart: 300,
 };
 
 /**
@@ -44,6 +47,18 @@ export const STEP_DURATION: { [K in StepKind]: keyof LabDurations | null } = {
   'lxd-network': 'networkCreate',
   'lxd-profile': null,
   'lxd-volume': null,
+  // A snap's change (lab snapd: snapInstall or snapRefresh, then daemonStart); gates and noout wait on others.
+  'snap': 'snapInstall',
+  'gate': null,
+  'microceph-noout': null,
+  // Removal: the lab's OSD removal sleeps diskAdd (micro/ceph-disks.ts disksDelete); the member removals do not wait.
+  'microceph-disk-remove': 'diskAdd',
+  'lxd-volume-remove': null,
+  'lxd-member-evacuate': null,
+  'lxd-member-remove': null,
+  'microovn-member-remove': null,
+  'microceph-member-remove': null,
+  'microcloud-member-remove': null,
 };
 
 export function stepDurationMs(kind: string, durations: LabDurations): number {

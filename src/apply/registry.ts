@@ -23,6 +23,13 @@ import { microovnBootstrap } from './steps/microovn-bootstrap.js';
 import { microovnJoin } from './steps/microovn-join.js';
 import { microcloudBootstrap } from './steps/microcloud-bootstrap.js';
 import { microcloudJoin } from './steps/microcloud-join.js';
+import { gate } from './steps/gate.js';
+import { microcephNoout } from './steps/microceph-noout.js';
+import { snap } from './steps/snap.js';
+import { lxdMemberRemove, microcephMemberRemove, microcloudMemberRemove, microovnMemberRemove } from './steps/member-remove.js';
+import { lxdVolumeRemove } from './steps/lxd-volume-remove.js';
+import { lxdMemberEvacuate } from './steps/lxd-member-evacuate.js';
+import { microcephDiskRemove } from './steps/microceph-disk-remove.js';
 import { planStepRunner, type StepActor } from './steps/runner.js';
 import type { StepRegistry, StepRunner } from './types.js';
 
@@ -45,6 +52,16 @@ export const STEP_ACTORS: { [K in StepKind]: StepActor<K> } = {
   'lxd-network': lxdNetwork,
   'lxd-profile': lxdProfile,
   'lxd-volume': lxdVolume,
+  'microceph-disk-remove': microcephDiskRemove,
+  'lxd-volume-remove': lxdVolumeRemove,
+  'lxd-member-evacuate': lxdMemberEvacuate,
+  'lxd-member-remove': lxdMemberRemove,
+  'microovn-member-remove': microovnMemberRemove,
+  'microceph-member-remove': microcephMemberRemove,
+  'microcloud-member-remove': microcloudMemberRemove,
+  'snap': snap,
+  'gate': gate,
+  'microceph-noout': microcephNoout,
 };
 
 export const STEP_RUNNERS = Object.fromEntries(

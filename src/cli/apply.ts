@@ -6,6 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import parseDuration from 'parse-duration';
 import { applyPlan } from '../apply/apply-plan.js';
+import { lockMachine, splitForLock } from '../apply/lock-first.js';
+import { withLock } from '../apply/lock.js';
 import {
   describeHolder, forceUnlock, jsonProgress, LockHeldError, LxdConfigLock, plainProgress, reportLines, systemClock, terminalProgress,
   type ApplyReport, type ProgressSink,
@@ -73,6 +75,8 @@ export interface ApplyResult {
   ok: boolean;
   added: number;
   changed: number;
+  /** Present only when the plan destroyed something (the file's `remove:`). */
+  destroyed?: number;
   failed: string[];
   not_started: string[];
   error?: string;
@@ -119,13 +123,12 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
     return fail(`the saved plan ${file} is stale: ${site.path} changed since it was planned. Run plan again.`);
   }
   const planned = await planSiteFor(ctx, site, opts);
-  let lock: LxdConfigLock | null = null;
   try {
     const first = planned.plan;
     if (opts.forceUnlock) return await releaseLock(ctx, planned, first, say, fail);
     const refusal = refuseOnFindings(first);
     if (refusal) {
-      if (!opts.json) io.stdout.write(renderPlanText(first));
+      if (!opts.json) io.stdout.write(renderPlanText(first, { color: io.isTTY }));
       return fail(refusal, { findings: first.findings });
     }
     // Refusals that the first read already proves cost no lock and no write of any kind.
@@ -133,49 +136,72 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
     if (early) return fail(early);
     if (first.steps.length === 0) return noChanges(opts, first, say);
     if (!opts.autoApprove && !io.stdin?.isTTY) {
-      if (!opts.json) io.stdout.write(renderPlanText(first));
+      if (!opts.json) io.stdout.write(renderPlanText(first, { color: io.isTTY }));
       return fail('refusing to apply: stdin is not a terminal to confirm on. Review the plan and run again with --auto-approve.', { not_started: first.steps.map((s) => s.address) });
+    }
+
+    // The site lock lives in the initiator's LXD: a plan that installs it runs its installs first.
+    const split = splitForLock(first);
+    if (split && saved) {
+      return fail(`the saved plan ${file} installs LXD on the initiator ${first.initiator}, where the site lock lives: apply ${saved.preseedFile} instead (its installs run first, then the rest under the lock)`);
+    }
+    if (split) {
+      const stopped = await installsBeforeLock(ctx, site, planned, first, split.first, opts, say);
+      if (stopped) return stopped;
     }
 
     // Lock, then read again: the plan shown, confirmed and applied is the one read under the lock,
     // so no other run can change the site between the read and the last check (Terraform's order).
-    const lockHost = planned.gathered.hosts.get(first.initiator);
+    const lockHost = planned.gathered.hosts.get(lockMachine(first));
     if (!lockHost) return fail(`no connection to the initiator ${first.initiator}, which holds the site lock`);
-    lock = new LxdConfigLock(lockHost, { timeoutMs: opts.lockTimeoutMs, operation: `apply ${file}`, clock: systemClock });
+    const lock = new LxdConfigLock(lockHost, { timeoutMs: opts.lockTimeoutMs, operation: `apply ${file}`, clock: systemClock });
     const progress = progressFor(io, opts.json);
+    let held = false;
     try {
-      await lock.acquire((holder) => progress.emit({ type: 'lock-waiting', holder }), (message) => progress.emit({ type: 'warning', message }));
+      return await withLock(lock, {
+        onWait: (holder) => progress.emit({ type: 'lock-waiting', holder }),
+        onTakeover: (message) => progress.emit({ type: 'warning', message }),
+        onReleaseError: (err) => io.stderr.write(`warning: the lock could not be released: ${visible(ctx.secrets.scrub((err as Error).message))}\n`),
+      }, () => planned.replan(), (plan, releaseSoon) => {
+        held = true;
+        return underLock(ctx, file, saved, site, planned, plan, opts, say, fail, releaseSoon);
+      });
     } catch (err) {
-      lock = null;
+      if (held) throw err;
       return fail(err instanceof LockHeldError ? err.message : `could not take the site lock: ${(err as Error).message}`);
     }
-    const plan = await planned.replan();
-    const errorsNow = refuseOnFindings(plan);
-    if (errorsNow) return fail(errorsNow, { findings: plan.findings });
-    const movedSince = savedPlanRefusal(file, saved, plan);
-    if (movedSince) return fail(movedSince);
-    if (plan.steps.length === 0) return noChanges(opts, plan, say);
-    if (!opts.json) io.stdout.write(renderPlanText(plan));
-    if (!opts.autoApprove) {
-      if (!(await confirm(io))) {
-        io.stderr.write('Apply cancelled: nothing was changed.\n');
-        return ended(false, { error: 'cancelled at the prompt; nothing was changed', not_started: plan.steps.map((s) => s.address) });
-      }
-    }
-    const report = await runSteps(ctx, site, planned, plan, opts);
-    for (const line of reportLines(report)) say(ctx.secrets.scrub(line));
-    const { add, change } = summarize(plan);
-    if (report.ok && !opts.json) io.stdout.write(`\nApply complete! ${add} added, ${change} changed. The site matches the file.\n`);
-    return ended(report.ok, {
-      added: add, changed: change, failed: report.failed.map((f) => f.address), not_started: report.notStarted,
-      ...(report.error ? { error: ctx.secrets.scrub(report.error) } : {}),
-    });
   } finally {
-    if (lock) {
-      await lock.release().catch((err: unknown) => io.stderr.write(`warning: the lock could not be released: ${visible(ctx.secrets.scrub((err as Error).message))}\n`));
-    }
     await planned.gathered.close();
   }
+}
+
+/** From the plan read under the lock: the checks again, the plan shown and confirmed, the steps. */
+async function underLock(
+  ctx: CommandContext, file: string, saved: SavedPlan | null, site: LoadedSite, planned: PlannedSite, plan: Plan,
+  opts: ApplyCommandOptions, say: Say, fail: Fail, releaseSoon: () => void,
+): Promise<ApplyResult> {
+  const { io } = ctx;
+  const errorsNow = refuseOnFindings(plan);
+  if (errorsNow) return fail(errorsNow, { findings: plan.findings });
+  const movedSince = savedPlanRefusal(file, saved, plan);
+  if (movedSince) return fail(movedSince);
+  if (plan.steps.length === 0) return noChanges(opts, plan, say);
+  if (!opts.json) io.stdout.write(renderPlanText(plan, { color: io.isTTY }));
+  if (!opts.autoApprove) {
+    if (!(await confirm(io))) {
+      io.stderr.write('Apply cancelled: nothing was changed.\n');
+      return ended(false, { error: 'cancelled at the prompt; nothing was changed', not_started: plan.steps.map((s) => s.address) });
+    }
+  }
+  const report = await runSteps(ctx, site, planned, plan, opts, true, releaseSoon);
+  for (const line of reportLines(report)) say(ctx.secrets.scrub(line));
+  const { add, change, destroy } = summarize(plan);
+  const destroyed = destroy > 0 ? `, ${destroy} destroyed` : '';
+  if (report.ok && !opts.json) io.stdout.write(`\nApply complete! ${add} added, ${change} changed${destroyed}. The site matches the file.\n`);
+  return ended(report.ok, {
+    added: add, changed: change, ...(destroy > 0 ? { destroyed: destroy } : {}), failed: report.failed.map((f) => f.address), not_started: report.notStarted,
+    ...(report.error ? { error: ctx.secrets.scrub(report.error) } : {}),
+  });
 }
 
 /** Why a saved plan may not run against this fresh plan (stale, or not the same steps), or null. */
@@ -199,8 +225,37 @@ function noChanges(opts: ApplyCommandOptions, plan: Plan, say: Say): ApplyResult
   return ended(true);
 }
 
-/** The steps, under the lock the caller holds, with Ctrl-C stopping the walk as a failure does. */
-async function runSteps(ctx: CommandContext, site: LoadedSite, planned: PlannedSite, plan: Plan, opts: ApplyCommandOptions): Promise<ApplyReport> {
+/**
+ * A plan that installs the initiator's LXD, where the lock lives (src/apply/lock-first.ts): the plan
+ * is shown and confirmed, its snap installs run unlocked, and the caller goes on to lock and read
+ * again (which shows the rest). Null once the installs are done; the result to end with otherwise.
+ */
+async function installsBeforeLock(
+  ctx: CommandContext, site: LoadedSite, planned: PlannedSite, plan: Plan, installs: Plan, opts: ApplyCommandOptions, say: Say,
+): Promise<ApplyResult | null> {
+  const { io } = ctx;
+  if (!opts.json) io.stdout.write(renderPlanText(plan, { color: io.isTTY }));
+  say(`The site lock lives in LXD, which this plan installs on ${plan.initiator}: its ${installs.steps.length} snap installs run first, then the site is read again under the lock and the rest is shown${opts.autoApprove ? '' : ' to confirm'}.`);
+  if (!opts.autoApprove && !(await confirm(io))) {
+    io.stderr.write('Apply cancelled: nothing was changed.\n');
+    return ended(false, { error: 'cancelled at the prompt; nothing was changed', not_started: plan.steps.map((s) => s.address) });
+  }
+  const report = await runSteps(ctx, site, planned, installs, opts, false);
+  if (report.failed.length === 0 && report.error === undefined && report.notStarted.length === 0) return null;
+  for (const line of reportLines(report)) say(ctx.secrets.scrub(line));
+  const installed = new Set(installs.steps.map((s) => s.address));
+  return ended(false, {
+    failed: report.failed.map((f) => f.address), not_started: [...report.notStarted, ...plan.steps.filter((s) => !installed.has(s.address)).map((s) => s.address)],
+    ...(report.error ? { error: ctx.secrets.scrub(report.error) } : {}),
+  });
+}
+
+/** The steps, under the lock the caller holds, with Ctrl-C stopping the walk as a failure does.
+ *  `finalCheck` false: no final read (a first part of the plan, whose rest follows). `releaseSoon`:
+ *  the lock's release may start its read alongside the final check (withLock). */
+async function runSteps(
+  ctx: CommandContext, site: LoadedSite, planned: PlannedSite, plan: Plan, opts: ApplyCommandOptions, finalCheck = true, releaseSoon?: () => void,
+): Promise<ApplyReport> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
@@ -210,8 +265,10 @@ async function runSteps(ctx: CommandContext, site: LoadedSite, planned: PlannedS
       lockHeld: true,
       journalPath: opts.journal ?? join(dirname(site.path), '.microcloud', 'journal.jsonl'),
       progress: progressFor(ctx.io, opts.json),
-      replan: async () => {
-        const next = await planned.replan();
+      // Only what the steps touched is read again; the rest is the read under the lock (recheck.ts).
+      replan: !finalCheck ? undefined : async (touched) => {
+        releaseSoon?.();
+        const next = await planned.recheck(touched);
         // A plan with errors has no steps; that must not read as "converged".
         if (hasErrorFindings(next.findings)) throw new Error(`the final check failed: ${errorMessages(next)}`);
         return next.steps;

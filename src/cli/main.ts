@@ -137,6 +137,36 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  export: {
+    summary: 'Write the running site as a preseed that plan reads as "No changes" (warnings for what it cannot express)',
+    usage: 'microcloud export DEST | --connect FILE [--out FILE] [--strict] [--parallelism N] [--trust-on-first-use]',
+    options: {
+      connect: { type: 'string' },
+      out: { type: 'string' },
+      strict: { type: 'boolean' },
+      parallelism: { type: 'string' },
+      'trust-on-first-use': { type: 'boolean' },
+    },
+    help: {
+      connect: "Reach each machine as FILE's systems[].name and ssh: settings say (instead of DEST, [user@]host[:port] of one member)",
+      out: 'Write the preseed to FILE (mode 0600) instead of stdout',
+      strict: 'Treat every warning (what the preseed cannot express) as an error: exit 1, write nothing',
+      parallelism: 'Machines read at once, 1 to 1000 (default 64)',
+      'trust-on-first-use': "Accept and record an unknown host's key (never a changed one)",
+    },
+    async run(ctx, positionals, values) {
+      const [{ exportCommand }, { parallelismOption }] = await Promise.all([import('./export.js'), import('./plan.js')]);
+      const connect = values['connect'];
+      const out = values['out'];
+      return exportCommand(ctx, positionals, {
+        ...(typeof connect === 'string' ? { connect } : {}),
+        ...(typeof out === 'string' ? { out } : {}),
+        strict: values['strict'] === true,
+        parallelism: parallelismOption(values['parallelism'], 'export'),
+        trustOnFirstUse: values['trust-on-first-use'] === true,
+      });
+    },
+  },
   schema: {
     summary: 'Print the preseed JSON Schema (for editors and other tools)',
     usage: 'microcloud schema',
@@ -190,7 +220,9 @@ const GLOBAL_HELP = [
 ];
 
 function commandHelp(c: Command): string {
-  const flag = (name: string): string => `--${name}${c.options[name]?.type === 'string' ? ` ${name === 'out' ? 'PLANFILE' : name === 'journal' ? 'PATH' : name === 'lock-timeout' ? 'DURATION' : 'N'}` : ''}`;
+  const metavar = (name: string): string =>
+    ({ out: c.usage.includes('--out PLANFILE') ? 'PLANFILE' : 'FILE', connect: 'FILE', journal: 'PATH', 'lock-timeout': 'DURATION' })[name] ?? 'N';
+  const flag = (name: string): string => `--${name}${c.options[name]?.type === 'string' ? ` ${metavar(name)}` : ''}`;
   const width = Math.max(24, ...Object.keys(c.options).map((n) => flag(n).length));
   const lines = Object.keys(c.options).map((n) => `  ${flag(n).padEnd(width)} ${c.help[n] ?? ''}`);
   return [`Usage: ${c.usage}`, '', `${c.summary}.`, ...(lines.length ? ['', 'Options:', ...lines] : []), '', 'Global options:', ...GLOBAL_HELP].join('\n');

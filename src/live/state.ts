@@ -18,6 +18,25 @@ export interface LiveState {
   machines: Record<string, MachineLive>;
   /** What each cluster holds, once per cluster; a machine's daemon names its cluster's key. */
   clusters: LiveClusters;
+  /** What the file's `snaps:` needs beyond each machine's own snaps; read only when the file lists snaps. */
+  snaps?: SiteSnaps;
+}
+
+/** The site's side of the snaps (src/site/gather.ts reads it once per site; apply's narrow reads for a gate). */
+export interface SiteSnaps {
+  /** Each listed snap's channel map in the store (GET /v2/find?name=), from one machine; null: the store has no such snap. */
+  store: Record<string, StoreChannel[] | null>;
+  /** Ceph's noout flag, and whether this tool set it (its config-key marker); null without an initialized MicroCeph. */
+  noout: { set: boolean; ours: boolean } | null;
+  /** `ceph health` as a gate reads it (status and the names of its checks); absent where it was not read (gather). */
+  cephHealth?: { status: string; checks: string[] } | null;
+}
+
+/** A channel of the store's channel map: `track/risk` and what it holds now. */
+export interface StoreChannel {
+  channel: string;
+  revision: string;
+  version: string;
 }
 
 /** Keyed by the first machine (in the file's order) that is a member; a standalone LXD is a cluster of one. */
@@ -58,6 +77,8 @@ export interface HostFacts {
   /** snapd (GET /v2/system-info); null: the machine has none (no /run/snapd.socket, e.g. Debian's
    *  real hosts). Absent where host facts were not read (apply's narrow reads). */
   snapd?: { version: string } | null;
+  /** snapd's changes in progress (GET /v2/changes?select=in-progress): an auto-refresh among them. */
+  snapChanges?: { id: string; kind: string; summary: string; snaps: string[] }[];
 }
 
 export interface HostInterface {
@@ -95,6 +116,8 @@ export interface LxdMachine {
   disks: ResourcesDisk[];
   /** Its key in `LiveState.clusters.lxd`. */
   cluster: string;
+  /** Present when the plan installs this LXD (src/plan/snaps-view.ts): its disks are not known yet. */
+  planned?: true;
   /** This machine's own row of each pool and network it is on, by name. */
   rows: { pools: Record<string, LxdMemberRow>; networks: Record<string, LxdMemberRow> };
 }
@@ -109,6 +132,15 @@ export interface LxdCluster {
   defaultProfile: LxdProfile;
   /** Custom volumes of every pool, each with the member it lives on. */
   volumes: LxdVolume[];
+  /** Every project's instances with the member each is on; read only when the file removes members
+   *  (src/site/gather-removal.ts), absent otherwise. */
+  instances?: LxdInstance[];
+}
+
+export interface LxdInstance {
+  name: string;
+  project: string;
+  location: string;
 }
 
 export type LxdClusterObject<T extends { member: LxdMemberRow | null }> = Omit<T, 'member'>;

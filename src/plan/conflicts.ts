@@ -143,7 +143,8 @@ export function unmanagedMembers(site: Site): UnmanagedMember[] {
   const byName = new Map<string, ServiceName[]>();
   for (const svc of SERVICES) {
     for (const name of membersOf(init, svc)) {
-      if (site.systems.includes(name)) continue;
+      // A member the file removes is planned (src/plan/plan-remove.ts), not left alone.
+      if (site.systems.includes(name) || site.desired.remove.some((r) => r.name === name)) continue;
       byName.set(name, [...(byName.get(name) ?? []), svc]);
     }
   }

@@ -12,6 +12,9 @@ import { planLxdConfig } from './plan-lxd-config.js';
 import { planLxdObjects, planProfile, planVolumes } from './plan-lxd-objects.js';
 import { planMicroBootstraps, planMicroJoins, planOsds } from './plan-micro.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Step } from './plan.js';
+import { planSnaps, snapsFirst } from './plan-snaps.js';
+import { lxdWaiting } from './snaps-view.js';
+import { planRemovals, removalFindings } from './plan-remove.js';
 import { assess } from './preflight.js';
 import type { Site } from './topology.js';
 
@@ -24,8 +27,13 @@ export interface PlanOptions {
 
 export const DEFAULT_MARKER = 'microcloud-apply';
 
-/** The steps in MicroCloud's phase order: bootstraps, joins, OSDs, Ceph settings, server config, LXD objects, profile, volumes. */
-function buildSteps(site: Site, marker: string): Step[] {
+/** The steps in MicroCloud's phase order: the snaps, bootstraps, joins, OSDs, Ceph settings, server config, LXD objects, profile, volumes. */
+function buildSteps(site: Site, live: LiveState, marker: string): Step[] {
+  // The snap steps over the site as it is; the rest over it as the snaps will leave it (site.live).
+  const snaps = new PlanGraph(live);
+  const snapAddresses = planSnaps(site.desired, live, site.systems.includes(site.initiator) ? site.systems : [site.initiator, ...site.systems], snaps);
+  // An LXD refresh walk stopped part-way leaves members that do not answer: finish it first.
+  if (lxdWaiting(site.desired, live).length > 0) return orderSteps(snaps.steps());
   const g = new PlanGraph(site.live);
   planMicroBootstraps(site, g);
   planLxdBootstrap(site, g, marker);
@@ -37,18 +45,20 @@ function buildSteps(site: Site, marker: string): Step[] {
   planLxdObjects(site, g);
   planProfile(site, g);
   planVolumes(site, g);
-  return orderSteps(g.steps());
+  planRemovals(site, g);
+  return orderSteps([...snaps.steps(), ...snapsFirst(g.steps(), snapAddresses)]);
 }
 
 export function diff(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
-  const { site, findings } = assess(desired, live);
+  const { site, findings: assessed } = assess(desired, live);
+  const findings = [...assessed, ...removalFindings(site)];
   return {
     format_version: PLAN_FORMAT_VERSION,
     mode: desired.mode,
     initiator: site.initiator,
     preseedDigest: options.preseedDigest,
     liveFingerprint: liveFingerprint(live),
-    steps: hasErrorFindings(findings) ? [] : buildSteps(site, options.marker ?? DEFAULT_MARKER),
+    steps: hasErrorFindings(findings) ? [] : buildSteps(site, live, options.marker ?? DEFAULT_MARKER),
     findings,
     unmanaged: unmanagedMembers(site),
     disks: site.disks,

@@ -180,7 +180,9 @@ export function northboundConnection(site: Site): string {
       count++;
     }
   }
-  centrals.push(...liveCentrals.filter((n) => !known.includes(n)));
+  // A member the file removes (src/plan/plan-remove.ts) takes its central with it: LXD is pointed at the others first.
+  const leaving = new Set(site.desired.remove.map((r) => r.name));
+  centrals.push(...liveCentrals.filter((n) => !known.includes(n) && !leaving.has(n)));
   const addressOf = (name: string): string => {
     const member = live?.members.find((m) => m.name === name)?.address;
     return site.addresses.get(name) ?? member?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') ?? name;
@@ -197,10 +199,13 @@ export function afterLxdMembers(site: Site): string[] {
   return [lxdClusterAddress(site.initiator), ...site.joiners.map(lxdMemberAddress)];
 }
 
+/** Whether the tool points LXD at MicroOVN itself when the file's lxd.config does not (LXD finding it itself wins). */
+export const toolSetsNorthbound = (site: Site): boolean =>
+  site.ovn && site.ovnNetwork && site.mode === 'bootstrap' && !hasExtension(site, 'ovn_dynamic_northbound_connection');
+
 export function planNorthbound(site: Site, g: PlanGraph): void {
-  if (!site.ovn || !site.ovnNetwork || site.mode !== 'bootstrap') return;
-  // A value in the file's lxd.config wins (planLxdConfig); so does LXD finding MicroOVN itself.
-  if (NORTHBOUND_KEY in site.desired.lxd.config || hasExtension(site, 'ovn_dynamic_northbound_connection')) return;
+  // A value in the file's lxd.config wins (planLxdConfig).
+  if (!toolSetsNorthbound(site) || NORTHBOUND_KEY in site.desired.lxd.config) return;
   const value = northboundConnection(site);
   const before = reachable(site.live, site.initiator)?.lxd?.config ?? {};
   const action = actionFor(before, [NORTHBOUND_KEY]);

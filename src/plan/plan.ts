@@ -37,10 +37,12 @@ export interface StepInputs {
 
   /**
    * PATCH /1.0 on the step's machine; `target` is the member for member-local keys, null for global ones.
-   * `fromFile`: the values are the file's (`lxd.config`), set as written. `sensitive`: keys whose
-   * secret values the plan leaves out; apply is given them by name (secretRef).
+   * `fromFile`: the values are the file's (`lxd.config`), set as written, and each key's ownership
+   * record (ownedMark) written in the same PATCH: set with a value, dropped with "". `sensitive`: keys
+   * whose secret values the plan leaves out; apply is given them by name (secretRef). `unset`: keys
+   * the tool set that left the file, by name only (a secret-named key may not be a key of the plan).
    */
-  'lxd-server-config': { target: string | null; config: Record<string, string>; fromFile?: boolean; sensitive?: string[] };
+  'lxd-server-config': { target: string | null; config: Record<string, string>; fromFile?: boolean; sensitive?: string[]; unset?: string[] };
   'lxd-bootstrap': { serverName: string };
   'lxd-join': { serverName: string; serverAddress: string; clusterAddress: string; cluster: string; memberConfig: MemberConfigKey[] };
   'lxd-pool-pending': { pool: string; target: string; driver: string; config: Record<string, string> };
@@ -51,11 +53,39 @@ export interface StepInputs {
   /** The devices the tool owns in the profile; other devices are left as they are. */
   'lxd-profile': { profile: string; devices: Record<string, Record<string, string>> };
   'lxd-volume': { pool: string; volume: string; target: string };
+
+  // Removal (src/plan/plan-remove.ts): each runs on a surviving member (the step's machine) and
+  // names the member it removes; `force` as the file's entry says.
+  /** DELETE /1.0/disks/<osd>?target=<member>; `force`: MicroCeph's bypass_safety and confirm_downgrade. */
+  'microceph-disk-remove': { member: string; osd: number; path: string; force: boolean };
+  /** Unset the member's storage.*_volume key that points at the volume, then delete the volume. */
+  'lxd-volume-remove': { pool: string; volume: string; target: string };
+  /** POST /1.0/cluster/members/<name>/state {action: evacuate}: its instances move to the other members. */
+  'lxd-member-evacuate': { name: string };
+  'lxd-member-remove': { name: string; force: boolean };
+  'microovn-member-remove': { name: string; force: boolean };
+  'microceph-member-remove': { name: string; force: boolean };
+  'microcloud-member-remove': { name: string; force: boolean };
+
+  /**
+   * Install (create) or refresh (update) one of MicroCloud's snaps on the step's machine, then hold
+   * it. `revision`: the file's pin; `expect`: the revision the store's channel gave at plan time
+   * (what every machine ends on), "" when the store did not say.
+   */
+  'snap': { name: ServiceName; channel: string; revision: number | null; expect: string; cohort: boolean; hold: boolean };
+  /**
+   * Wait, bounded, until the site is healthy after the refreshes in `after` (each machine's snap at
+   * that revision): Ceph's health OK but for `allow`ed checks, or every member of `service` online.
+   */
+  'gate': { check: 'ceph-health' | 'members-online'; service: ServiceName; after: { machine: string; snap: ServiceName; revision: string }[]; allow: string[]; timeoutMs: number };
+  /** Ceph's noout flag around the MicroCeph refreshes: set (with this tool's marker), or unset (only
+   *  when ours) once the refreshes in `after` show. */
+  'microceph-noout': { set: boolean; after: { machine: string; snap: ServiceName; revision: string }[] };
 }
 
 export type StepKind = keyof StepInputs;
 
-export type StepAction = 'create' | 'update';
+export type StepAction = 'create' | 'update' | 'destroy';
 
 /** A before → after of one key; null means unset. */
 export interface Change {
@@ -107,10 +137,10 @@ export interface Plan {
 export interface PlanSummary {
   add: number;
   change: number;
-  destroy: 0;
+  destroy: number;
 }
 
 export function summarize(plan: Plan): PlanSummary {
-  const add = plan.steps.filter((s) => s.action === 'create').length;
-  return { add, change: plan.steps.length - add, destroy: 0 };
+  const count = (action: StepAction): number => plan.steps.filter((s) => s.action === action).length;
+  return { add: count('create'), change: count('update'), destroy: count('destroy') };
 }

@@ -1,6 +1,8 @@
 // Preflight: what must hold on the machines before any step may run (issue 4, reference §3):
 // reachable, hostname = name, LXD everywhere, MicroCeph/MicroOVN as on the initiator and at the
-// initiator's versions, addresses, uplinks, underlay and Ceph networks present, named disks usable.
+// initiator's versions, addresses, uplinks, underlay and Ceph networks present, named disks usable;
+// the file's snaps as snaps-preflight.ts checks them. Every check but those reads the site as the
+// snaps will leave it (snaps-view.ts).
 // Conflicts with existing clusters, and changes a built site cannot take, are in conflicts.ts.
 import type { DesiredState } from '../preseed/desired.js';
 import { cidrContains, parseCidr, parseIp } from '../preseed/net.js';
@@ -10,6 +12,8 @@ import { resolveDisks } from './disks.js';
 import { errorAt, finding, type PlanFinding } from './findings.js';
 import { reachable, SERVICE_LABEL, type LiveState, type ReachableMachine, type ServiceName } from '../live/state.js';
 import { visible } from '../preseed/text.js';
+import { lxdWaitingNotice, snapFindings, unknownDisks } from './snaps-preflight.js';
+import { lxdWaiting, withPlannedSnaps } from './snaps-view.js';
 import { buildSite, globalAddresses, interfaceAddress, usesService, type Site } from './topology.js';
 
 /** Preflight of a file against a site, disk resolution findings included. */
@@ -19,11 +23,16 @@ export function preflight(desired: DesiredState, live: LiveState): PlanFinding[]
 
 /** The site as the planner sees it, and every finding about it. */
 export function assess(desired: DesiredState, live: LiveState): { site: Site; findings: PlanFinding[] } {
-  const { resolution, findings: diskFindings } = resolveDisks(desired, live);
-  const site = buildSite(desired, live, resolution);
+  // The rest of the site is planned as the file's snaps will leave it (installed, refreshed).
+  const view = withPlannedSnaps(desired, live);
+  const { resolution, findings: diskFindings } = resolveDisks(desired, view);
+  const site = buildSite(desired, view, resolution);
   const reach = reachability(site);
   // Without every machine's facts the other checks, and the disk counts, would only guess.
   if (reach.some((f) => f.severity === 'error')) return { site, findings: reach };
+  // An LXD refresh walk stopped part-way: only the snaps are checked (and planned, diff.ts).
+  const waiting = lxdWaiting(desired, live);
+  if (waiting.length > 0) return { site, findings: [...snapFindings(site, live), ...waiting.map(lxdWaitingNotice)] };
   return {
     site,
     findings: [
@@ -31,7 +40,8 @@ export function assess(desired: DesiredState, live: LiveState): { site: Site; fi
       ...services(site),
       ...minimumVersions(site),
       ...microcloudNames(site),
-      ...snapsAsFiled(site),
+      ...snapFindings(site, live),
+      ...unknownDisks(site),
       ...cephQuorum(site),
       ...addresses(site),
       ...uplinks(site),
@@ -169,40 +179,6 @@ function microcloudNames(site: Site): PlanFinding[] {
   return machines(site).filter(([name, m]) => m.microcloud && !m.microcloud.initialized && m.host.hostname !== name).map(([name, m]) =>
     errorAt('microcloud-name', name, `${name}'s hostname is ${JSON.stringify(visible(m.host.hostname))}: MicroCloud names each member after its hostname, so the system must be named ${JSON.stringify(visible(m.host.hostname))} in the file`,
       `rename the system to its hostname (or set the machine's hostname to ${name}) before MicroCloud's cluster is formed`));
-}
-
-/**
- * The file's `snaps:` as a check: this version reads the snaps (snapd's GET /v2/snaps) but does not
- * install, refresh or hold them yet, so a machine that differs from the file is an error with the
- * command to run by hand, rather than a block the plan would silently pass over.
- */
-function snapsAsFiled(site: Site): PlanFinding[] {
-  const out: PlanFinding[] = [];
-  const wanted = Object.values(site.desired.snaps);
-  if (wanted.length === 0) return out;
-  for (const [name, m] of machines(site)) {
-    for (const want of wanted) {
-      if (!want) continue;
-      const have = m.host.snaps.find((s) => s.name === want.name);
-      const pin = want.revision !== null ? ` --revision ${want.revision}` : want.cohort ? ' --cohort="+"' : '';
-      const by = (verb: string) => `snap ${verb} ${want.name} --channel ${want.channel}${pin}${want.hold ? `; snap refresh --hold ${want.name}` : ''}`;
-      const todo = 'this version of microcloud-apply checks the file\'s snaps: but does not install or refresh them yet';
-      if (!have) {
-        out.push(errorAt('snap-not-installed', name, `${want.name} is not installed on ${name}; the file asks for ${want.channel}: ${todo}`, `on ${name}: ${by('install')}`));
-        continue;
-      }
-      const differs = [
-        ...(have.channel !== want.channel ? [`tracks ${visible(have.channel) || 'no channel'}, not ${want.channel}`] : []),
-        ...(want.revision !== null && have.revision !== String(want.revision) ? [`is at revision ${visible(have.revision)}, not ${want.revision}`] : []),
-        ...(want.cohort && want.revision === null && !have.cohort ? ['is in no cohort'] : []),
-        ...(want.hold && !have.held ? ['is not held'] : []),
-      ];
-      if (differs.length > 0) {
-        out.push(errorAt('snap-differs', name, `${want.name} on ${name} ${differs.join(', ')}: ${todo}`, `on ${name}: ${by('refresh')}`));
-      }
-    }
-  }
-  return out;
 }
 
 const isLegacy = (d: object | null | undefined): boolean => (d as { legacyApi?: true } | null | undefined)?.legacyApi === true;

@@ -7,12 +7,15 @@ import type { PlanFinding } from './findings.js';
 import { SERVICE_LABEL, type ServiceName } from '../live/state.js';
 import { summarize, type Plan, type PlanSummary, type Step } from './plan.js';
 import { clusterWide } from './steps/index.js';
+import { isRemovalStep } from './plan-remove.js';
 import { visible } from '../preseed/text.js';
 
 export const PLAN_DOCUMENT_KIND = 'microcloud-apply/plan';
 
 const SERVICES: readonly ServiceName[] = ['microcloud', 'microceph', 'microovn', 'lxd'];
-const MARK = { create: '+', update: '~' } as const;
+const MARK = { create: '+', update: '~', destroy: '-' } as const;
+/** A destroy step's line, as a terminal shows it: red (SGR 31). */
+const DESTROY_LINE = /^( {4}- .*)$/gm;
 
 export function closingLine(plan: Plan): string {
   const errors = plan.findings.filter((f) => f.severity === 'error').length;
@@ -60,8 +63,8 @@ function renderGroup(title: string, steps: Step[]): string[] {
   return [...out, ''];
 }
 
-/** The plan as a person reviews it. */
-export function renderPlanText(plan: Plan): string {
+/** The plan as a person reviews it; `color`: for a terminal, destroy steps in red. */
+export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): string {
   const out: string[] = [];
   const heading = plan.mode === 'bootstrap' ? `bootstrap with initiator ${plan.initiator}` : `add machines to the cluster of ${plan.initiator}`;
   out.push(`Plan (${heading})`, '');
@@ -69,14 +72,22 @@ export function renderPlanText(plan: Plan): string {
   if (plan.disks.disks.length > 0) out.push('Disks:', ...plan.disks.disks.map(renderDisk), '');
   const machines = [...new Set([plan.initiator, ...plan.steps.map((s) => s.machine)])];
   for (const m of machines) out.push(...renderGroup(m, plan.steps.filter((s) => s.machine === m && !clusterWide(s))));
-  out.push(...renderGroup(`cluster-wide (through ${plan.initiator})`, plan.steps.filter(clusterWide)));
+  out.push(...renderGroup(`cluster-wide (through ${plan.initiator})`, plan.steps.filter((s) => clusterWide(s) && !isRemovalStep(s))));
+  // Removals read in the order they run (one member after the other), each with its service.
+  const removals = plan.steps.filter(isRemovalStep);
+  if (removals.length > 0) {
+    out.push(`removals (through ${plan.initiator}, one step after the other):`,
+      ...removals.flatMap((s) => renderStep(s).map((l, i) => (i === 0 ? `${l}  [${SERVICE_LABEL[s.service]}]` : l))), '');
+  }
   if (plan.unmanaged.length > 0) {
     out.push('Members not in the file (left alone):', ...plan.unmanaged.map((u) => `  ${u.name}: ${u.services.map((s) => SERVICE_LABEL[s]).join(', ')}`), '');
   }
   out.push(closingLine(plan));
   // Interface names, disk models, hostnames and error texts come from the machines: a hostile one
   // is shown as \uXXXX escapes, never as terminal control sequences.
-  return `${visible(out.join('\n'))}\n`;
+  const text = visible(out.join('\n'));
+  // After visible(): the escapes are ours, added to text whose own control characters are gone.
+  return `${opts.color ? text.replace(DESTROY_LINE, '\u001b[31m$1\u001b[0m') : text}\n`;
 }
 
 export type PlanDocument = Plan & { kind: typeof PLAN_DOCUMENT_KIND; summary: PlanSummary };

@@ -7,6 +7,7 @@ import type { DiskFilterInput, PreseedInput, SshSystemInput } from './input.js';
 import { lxdConfigValue, secretRef, type LxdConfigValue } from './lxd-config.js';
 import { canonicalIp } from './net.js';
 import { isBootstrap } from './rules.js';
+import { toDesiredRemovals, type DesiredRemoval } from './remove.js';
 import { toDesiredSnaps, type DesiredSnaps } from './snaps.js';
 import { Secret } from '../secrets.js';
 
@@ -96,6 +97,8 @@ export interface DesiredState {
   lxd: { config: Record<string, LxdConfigValue> };
   /** `snaps`: the snaps the file owns, by name; a snap not listed is left as it is. */
   snaps: DesiredSnaps;
+  /** `remove`: the members to remove, in the file's order; empty: nothing is ever removed. */
+  remove: DesiredRemoval[];
 }
 
 export interface PathContext {
@@ -228,6 +231,7 @@ export function toDesiredState(p: PreseedInput, file: string, ctx: PathContext, 
     },
     lxd: { config: Object.fromEntries(Object.entries(p.lxd?.config ?? {}).map(([k, v]) => [k, lxdConfigValue(k, v)])) },
     snaps: toDesiredSnaps(p),
+    remove: toDesiredRemovals(p),
   };
 }
 

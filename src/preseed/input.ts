@@ -53,13 +53,18 @@ export interface PreseedInput {
   ssh?: SshDefaultsInput;
   lxd?: { config?: Record<string, LxdConfigInput> };
   snaps?: Partial<Record<SnapName, SnapInput>>;
+  remove?: RemovalInput[];
 }
+
+/** A `remove:` entry: the member's name, or a mapping with its options (src/preseed/remove.ts). */
+export type RemovalInput = string | { name?: string; force?: boolean; evacuate?: boolean };
 
 export interface SnapInput {
   channel?: string;
   revision?: number;
   cohort?: boolean;
   hold?: boolean;
+  allow_downgrade?: boolean;
 }
 
 export type LxdConfigInput = string | number | boolean;
@@ -115,6 +120,7 @@ export function view(raw: unknown): PreseedInput {
   const lxd = obj(root, 'lxd');
   const lxdConfig = obj(lxd, 'config');
   const snaps = obj(root, 'snaps');
+  const removals = list(root, 'remove');
   return {
     lookup_subnet: str(root, 'lookup_subnet'),
     lookup_timeout: num(root, 'lookup_timeout'),
@@ -151,7 +157,13 @@ export function view(raw: unknown): PreseedInput {
     },
     snaps: snaps && Object.fromEntries(SNAP_NAMES.flatMap((name) => {
       const s = obj(snaps, name);
-      return s ? [[name, { channel: str(s, 'channel'), revision: num(s, 'revision'), cohort: bool(s, 'cohort'), hold: bool(s, 'hold') }]] : [];
+      return s ? [[name, { channel: str(s, 'channel'), revision: num(s, 'revision'), cohort: bool(s, 'cohort'), hold: bool(s, 'hold'), allow_downgrade: bool(s, 'allow_downgrade') }]] : [];
     })),
+    // Kept one for one, so that a rule's path (remove[2]) names the entry as written.
+    remove: removals && removals.map((r): RemovalInput => {
+      if (typeof r === 'string') return r;
+      const o = as<Record<string, unknown>>(r, 'object') ?? {};
+      return { name: str(o, 'name'), force: bool(o, 'force'), evacuate: bool(o, 'evacuate') };
+    }),
   };
 }

@@ -6,10 +6,11 @@ import * as __import1 from './text.js';
 import __import2 from 'ajv/dist/runtime/ucs2length.js';
 export const validate = validate21;
 export default validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://github.com/microcloud-apply/microcloud-apply/schemas/preseed.schema.json","title":"MicroCloud preseed (microcloud-apply)","description":"Canonical MicroCloud's preseed format (version 3.3, cmd/microcloud/preseed.go), every key with the same meaning, plus microcloud-apply's `ssh`, `lxd` and `snaps` extensions. MicroCloud's keys are read the way its YAML decoder (gopkg.in/yaml.v3) reads them into its fields: a text key takes any scalar as written (`session_passphrase: 1234` is the text 1234), null or an empty text is the same as leaving the key out, and true/false keys also take yes/no, on/off and y/n. Unlike MicroCloud, unknown keys are errors.","type":"object","additionalProperties":false,"required":["systems"],"properties":{"lookup_subnet":{"description":"Multicast discovery mode: the subnet MicroCloud listens in (its first local IP inside this subnet). Requires `initiator`; not allowed together with `initiator_address` or any `systems[].address`.","type":"string","format":"cidr","examples":["10.0.0.0/24"]},"lookup_timeout":{"description":"Seconds the initiator waits for every listed joiner (and a joiner waits to discover the initiator). 0 or less means the default, as in MicroCloud.","type":"integer","default":60},"session_passphrase":{"description":"Passphrase that keys the trust-establishment session. Required when more than one system is listed. Secret: never printed, logged or written to plans.","type":"string","minLength":1,"writeOnly":true,"x-secret":true},"session_timeout":{"description":"Seconds the trust-establishment session stays open. MicroCloud rejects more than 60 minutes. 0 or less means the default, as in MicroCloud.","type":"integer","maximum":3600,"default":3600,"x-hint":"use a number of seconds from 1 to 3600"},"initiator":{"description":"Name of the initiator (multicast mode, with `lookup_subnet`). Exactly one of `initiator` and `initiator_address`. If it names a listed system the run bootstraps a new cluster; otherwise it adds the listed systems to the existing cluster of that member.","type":"string","format":"hostname"},"initiator_address":{"description":"Address of the initiator (unicast mode). Exactly one of `initiator` and `initiator_address`; every system then needs an `address`. If it is the address of a listed system the run bootstraps; otherwise it adds the listed systems to the cluster of the member at that address.","type":"string","format":"ip-address","examples":["10.0.0.11"]},"systems":{"description":"The machines. On bootstrap, every member of the new cluster; on add, only the new machines. Names are unique.","type":"array","minItems":1,"items":{"$ref":"#/$defs/system"},"x-missing":"No systems given","x-hint":"list at least one system, e.g. `systems: [{name: node1}]`"},"ovn":{"description":"The OVN uplink network (`UPLINK`, physical) used by the `default` OVN network.","type":"object","additionalProperties":false,"properties":{"ipv4_gateway":{"description":"IPv4 gateway on the uplink network in CIDR form (gateway address and prefix). Requires `ipv4_range`.","type":"string","format":"ipv4-cidr","examples":["192.0.2.1/24"]},"ipv4_range":{"description":"IPv4 addresses OVN may use on the uplink, `<first>-<last>`, inside the gateway's subnet, excluding the gateway and every system's address. Requires `ipv4_gateway`.","type":"string","format":"ipv4-range","examples":["192.0.2.100-192.0.2.254"]},"ipv6_gateway":{"description":"IPv6 gateway on the uplink network in CIDR form. There is no IPv6 range key.","type":"string","format":"ipv6-cidr","examples":["2001:db8:d:200::1/64"]},"dns_servers":{"description":"Comma-separated IP addresses of DNS servers for the uplink network (`dns.nameservers`).","type":"string","format":"ip-list","examples":["192.0.2.1,2001:db8:d:200::1"]}}},"ceph":{"description":"Distributed storage options (MicroCeph).","type":"object","additionalProperties":false,"properties":{"cephfs":{"description":"Also create the `remote-fs` (CephFS) storage pool. Only takes effect when Ceph disks are selected.","type":"boolean","default":false},"internal_network":{"description":"Ceph cluster (OSD replication) network. Needs Ceph disks; every system needs an address in it. Defaults to the MicroCloud subnet.","type":"string","format":"cidr","examples":["10.0.1.0/24"]},"public_network":{"description":"Ceph public network. Needs Ceph disks; every system needs an address in it. Defaults to the MicroCloud subnet. Cannot change after bootstrap.","type":"string","format":"cidr","examples":["10.0.0.0/24"]}}},"storage":{"description":"Disk filters, for systems that do not list disks of that kind explicitly. Ceph filters run first.","type":"object","additionalProperties":false,"properties":{"local":{"description":"Filters choosing each system's local (ZFS) disk; the first match per system is used.","type":"array","items":{"$ref":"#/$defs/diskFilter"}},"ceph":{"description":"Filters choosing Ceph OSD disks across all systems.","type":"array","items":{"$ref":"#/$defs/diskFilter"}}}},"ssh":{"description":"microcloud-apply extension (MicroCloud ignores it): connection defaults for every system.","$ref":"#/$defs/sshDefaults","x-extension":true},"lxd":{"description":"microcloud-apply extension (MicroCloud ignores it): LXD settings the tool sets and keeps in sync.","type":"object","x-extension":true,"additionalProperties":false,"properties":{"config":{"description":"Cluster-wide LXD server config, key → value as `lxc config set` takes them (e.g. `images.auto_update_interval: 0`, `network.ovn.northbound_connection: tcp:10.99.0.1:6641`). Set once every member has joined and kept in sync: a value changed on the site shows in `plan` as `~ update` and the next apply sets it back. Removing a key from the file leaves its live value as it is. A `network.ovn.northbound_connection` given here is used as written instead of MicroOVN's. Member-local keys (core.https_address, storage.images_volume, …) and the tool's own (cluster.https_address, user.microcloud, user.microcloud-apply.*) are refused. Values of keys ending in `password`, `.key`, `_key`, `secret` or `token` are secret: never printed, logged or written to plans; LXD does not show some of them back (core.trust_password), so only whether they are set can be checked.","type":"object","propertyNames":{"pattern":"^[a-z0-9_-]+(\\.[a-z0-9_-]+)+$","x-hint":"LXD server config keys are lowercase and dotted, such as `images.auto_update_interval` or `core.proxy_https`"},"additionalProperties":{"$ref":"#/$defs/lxdConfigValue"}}}},"snaps":{"description":"microcloud-apply extension (MicroCloud ignores it): the snaps every system must have, at these channels, identical everywhere. This version checks them against snapd on every machine: a machine that differs (another channel or revision, not held, in no cohort, or the snap missing) is a plan error that names the `snap` command to run there; installing and refreshing them itself, in MicroCloud's order, is still to come. A snap not listed is left as it is; without `snaps` nothing is checked and the snaps must be installed already.","type":"object","x-extension":true,"additionalProperties":false,"x-hint":"map snap names to their channels, e.g. `snaps: {lxd: {channel: 5.21/stable}}`","properties":{"lxd":{"description":"The LXD snap.","$ref":"#/$defs/snap"},"microceph":{"description":"The MicroCeph snap.","$ref":"#/$defs/snap"},"microovn":{"description":"The MicroOVN snap.","$ref":"#/$defs/snap"},"microcloud":{"description":"The MicroCloud snap.","$ref":"#/$defs/snap"}}}},"$defs":{"snap":{"type":"object","additionalProperties":false,"required":["channel"],"x-hint":"give the snap a mapping with its channel, e.g. `lxd: {channel: 5.21/stable}`","properties":{"channel":{"description":"The channel the snap tracks on every system, as snapd takes it: `track/risk[/branch]`, a bare track (`5.21` is `5.21/stable`) or a risk (`stable` is `latest/stable`); risks are stable, candidate, beta and edge. MicroCloud's component snaps must use tracks of one MicroCloud release (its compatibility matrix).","type":"string","format":"snap-channel","x-safe-text":"line","x-hint":"write track/risk as `snap info` lists them, e.g. 5.21/stable","examples":["5.21/stable","squid/stable","24.03/stable","2/stable"]},"revision":{"description":"Pin this store revision on every system instead of the channel's current one (MicroCloud's workaround when a cohort does not keep members in step). Cannot be combined with `cohort: true`: snapd refuses a revision together with a cohort key.","type":"integer","minimum":1,"x-hint":"a store revision as `snap list` shows it in the Rev column, e.g. 33110"},"cohort":{"description":"Install and refresh in a cohort (`--cohort=\"+\"`, as MicroCloud's install guide does), so every system gets the same revision of the channel. Default true; false when `revision` is given.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"hold":{"description":"Hold the snap's refreshes once installed (`snap refresh --hold`: forever, all refreshes, as MicroCloud's guide does), so it changes only when this tool refreshes it. Default true.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"}}},"system":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The machine's hostname; must equal its `hostname`. Also its cluster member name.","type":"string","format":"hostname","x-missing":"Missing system name","x-hint":"use the machine's hostname: letters, digits and hyphens, e.g. `node1`"},"address":{"description":"Unicast mode: the machine's MicroCloud address, a static IP on a local interface. Required for every system when `initiator_address` is set; not allowed with `lookup_subnet`.","type":"string","format":"ip-address","examples":["10.0.0.11"]},"ovn_uplink_interface":{"description":"Interface for the OVN uplink: up, with no IP (or a bridge). All systems or none. A name Linux allows: 1 to 15 bytes, not `.` or `..`, without `/`, `:` or whitespace; control, bidirectional-text and zero-width characters are refused too.","type":"string","format":"interface-name","x-safe-text":"line","x-hint":"a Linux interface name as `ip -br link` shows it, e.g. enp2s0","examples":["enp2s0"]},"ovn_underlay_ip":{"description":"Geneve encapsulation IP (MicroOVN `ovn-encap-ip`); must be an address of an interface of this system. All systems or none.","type":"string","format":"ip-address","examples":["10.0.2.11"]},"storage":{"description":"Disks of this system chosen explicitly.","type":"object","additionalProperties":false,"properties":{"local":{"description":"The one disk for the local ZFS pool `local`. All systems or none (filters may cover the rest).","$ref":"#/$defs/directStorage"},"ceph":{"description":"Disks to add as Ceph OSDs.","type":"array","items":{"$ref":"#/$defs/directStorage"}}}},"ssh":{"description":"microcloud-apply extension: how to reach this system over SSH. Overrides the top-level `ssh` defaults.","$ref":"#/$defs/sshSystem","x-extension":true}}},"directStorage":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The disk's device path, which MicroCloud passes on to LXD or MicroCeph as written: prefer /dev/disk/by-id/… which never changes. MicroCloud's reader takes any text here (its tests use `def`); the plan refuses, before any change, a path that is not one of the machine's disks (/dev/<name>, /dev/disk/by-id/…, /dev/disk/by-path/…). Whitespace, control, bidirectional-text and zero-width characters are refused.","type":"string","pattern":"^\\S+$","x-safe-text":"line","x-hint":"use a device path such as /dev/disk/by-id/wwn-0x5000c500a1b2c3d4","examples":["/dev/disk/by-id/nvme-SAMSUNG_MZ1L23T8_S2"]},"wipe":{"description":"Wipe the disk before use. Destroys its data.","type":"boolean","default":false},"encrypt":{"description":"Encrypt the OSD (Ceph only; needs dm-crypt). Ignored for local storage.","type":"boolean","default":false}}},"diskFilter":{"type":"object","additionalProperties":false,"properties":{"find":{"description":"Filter expression over LXD disk fields (`size > 1TiB && type == nvme`): whitespace-separated tokens, evaluated left to right, strings are case-insensitive anchored regexes. Quote the whole value in YAML. Required: MicroCloud refuses a filter without one (\"Received empty local disk filter\").","type":"string","examples":["size >= 3TiB && type == nvme"]},"find_min":{"description":"Minimum number of matching disks, counted across all systems. Local filters: 0 means 1. Ceph filters: must be at least 1.","type":"integer","minimum":0,"default":0},"find_max":{"description":"Maximum number of matching disks across all systems; 0 means unlimited. Must not be less than `find_min`.","type":"integer","minimum":0,"default":0},"wipe":{"description":"Wipe matching disks before use. Destroys their data.","type":"boolean","default":false},"encrypt":{"description":"Encrypt matching OSDs (Ceph only).","type":"boolean","default":false}}},"sshDefaults":{"type":"object","additionalProperties":false,"properties":{"port":{"$ref":"#/$defs/sshPort"},"user":{"$ref":"#/$defs/sshUser"},"identity_file":{"$ref":"#/$defs/sshIdentityFile"},"known_hosts":{"$ref":"#/$defs/sshKnownHosts"},"jump":{"$ref":"#/$defs/sshJump"}}},"sshSystem":{"type":"object","additionalProperties":false,"properties":{"host":{"description":"Host name or IP to connect to. Default: the system's `address`, else its `name`.","type":"string","pattern":"^[^\\s@]+$","x-safe-text":"line","x-hint":"a host name or IP address, without `user@` (use `user`)"},"port":{"$ref":"#/$defs/sshPort"},"user":{"$ref":"#/$defs/sshUser"},"identity_file":{"$ref":"#/$defs/sshIdentityFile"},"host_key":{"description":"Pinned host key fingerprint, as `ssh-keygen -lf` prints it. When set, only this key is accepted.","type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}$","x-safe-text":"line","x-hint":"copy the SHA256:… field printed by `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the machine","examples":["SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"]},"known_hosts":{"$ref":"#/$defs/sshKnownHosts"},"jump":{"$ref":"#/$defs/sshJump"}}},"lxdConfigValue":{"description":"The key's value: text, true/false or a whole number, sent as the text LXD stores (`\"true\"`, `\"0\"`). An empty string means unset. Text may span lines (a PEM certificate); control characters other than tabs and line breaks, and bidirectional-text controls, are refused.","type":["string","boolean","integer"],"x-safe-text":"text","x-hint":"write the value as text (quote it if YAML would read it otherwise), true/false, or a whole number"},"sshPort":{"description":"SSH port.","type":"integer","minimum":1,"maximum":65535,"default":22},"sshUser":{"description":"SSH user. A user other than root runs commands through `sudo -n`.","type":"string","pattern":"^[a-z_][a-z0-9_.-]{0,31}\\$?$","default":"root","x-hint":"a POSIX user name such as `root` or `ubuntu`"},"sshIdentityFile":{"description":"Private key file, relative to this file's directory or absolute (`~/` allowed). Default: the SSH agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.","type":"string","minLength":1},"sshKnownHosts":{"description":"OpenSSH known_hosts file used to verify host keys when no `host_key` is pinned, relative to this file's directory or absolute.","type":"string","minLength":1,"default":"~/.ssh/known_hosts"},"sshJump":{"description":"Jump host, OpenSSH `-J` style `[user@]host[:port]`. Its host key is verified against `known_hosts`.","type":"string","pattern":"^(?:[a-z_][a-z0-9_.-]{0,31}@)?(?:\\[[0-9A-Fa-f:.]+\\]|[^\\s@:\\[\\]]+)(?::[0-9]{1,5})?$","x-safe-text":"line","x-hint":"write it like OpenSSH's -J: `bastion.example.com`, `admin@bastion:2222` or `[2001:db8::1]:22`","examples":["admin@bastion.example.com:22"]}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://github.com/microcloud-apply/microcloud-apply/schemas/preseed.schema.json","title":"MicroCloud preseed (microcloud-apply)","description":"Canonical MicroCloud's preseed format (version 3.3, cmd/microcloud/preseed.go), every key with the same meaning, plus microcloud-apply's `ssh`, `lxd` and `snaps` extensions. MicroCloud's keys are read the way its YAML decoder (gopkg.in/yaml.v3) reads them into its fields: a text key takes any scalar as written (`session_passphrase: 1234` is the text 1234), null or an empty text is the same as leaving the key out, and true/false keys also take yes/no, on/off and y/n. Unlike MicroCloud, unknown keys are errors.","type":"object","additionalProperties":false,"required":["systems"],"properties":{"lookup_subnet":{"description":"Multicast discovery mode: the subnet MicroCloud listens in (its first local IP inside this subnet). Requires `initiator`; not allowed together with `initiator_address` or any `systems[].address`.","type":"string","format":"cidr","examples":["10.0.0.0/24"]},"lookup_timeout":{"description":"Seconds the initiator waits for every listed joiner (and a joiner waits to discover the initiator). 0 or less means the default, as in MicroCloud.","type":"integer","default":60},"session_passphrase":{"description":"Passphrase that keys the trust-establishment session. Required when more than one system is listed. Secret: never printed, logged or written to plans.","type":"string","minLength":1,"writeOnly":true,"x-secret":true},"session_timeout":{"description":"Seconds the trust-establishment session stays open. MicroCloud rejects more than 60 minutes. 0 or less means the default, as in MicroCloud.","type":"integer","maximum":3600,"default":3600,"x-hint":"use a number of seconds from 1 to 3600"},"initiator":{"description":"Name of the initiator (multicast mode, with `lookup_subnet`). Exactly one of `initiator` and `initiator_address`. If it names a listed system the run bootstraps a new cluster; otherwise it adds the listed systems to the existing cluster of that member.","type":"string","format":"hostname"},"initiator_address":{"description":"Address of the initiator (unicast mode). Exactly one of `initiator` and `initiator_address`; every system then needs an `address`. If it is the address of a listed system the run bootstraps; otherwise it adds the listed systems to the cluster of the member at that address.","type":"string","format":"ip-address","examples":["10.0.0.11"]},"systems":{"description":"The machines. On bootstrap, every member of the new cluster; on add, only the new machines. Names are unique.","type":"array","minItems":1,"items":{"$ref":"#/$defs/system"},"x-missing":"No systems given","x-hint":"list at least one system, e.g. `systems: [{name: node1}]`"},"ovn":{"description":"The OVN uplink network (`UPLINK`, physical) used by the `default` OVN network.","type":"object","additionalProperties":false,"properties":{"ipv4_gateway":{"description":"IPv4 gateway on the uplink network in CIDR form (gateway address and prefix). Requires `ipv4_range`.","type":"string","format":"ipv4-cidr","examples":["192.0.2.1/24"]},"ipv4_range":{"description":"IPv4 addresses OVN may use on the uplink, `<first>-<last>`, inside the gateway's subnet, excluding the gateway and every system's address. Requires `ipv4_gateway`.","type":"string","format":"ipv4-range","examples":["192.0.2.100-192.0.2.254"]},"ipv6_gateway":{"description":"IPv6 gateway on the uplink network in CIDR form. There is no IPv6 range key.","type":"string","format":"ipv6-cidr","examples":["2001:db8:d:200::1/64"]},"dns_servers":{"description":"Comma-separated IP addresses of DNS servers for the uplink network (`dns.nameservers`).","type":"string","format":"ip-list","examples":["192.0.2.1,2001:db8:d:200::1"]}}},"ceph":{"description":"Distributed storage options (MicroCeph).","type":"object","additionalProperties":false,"properties":{"cephfs":{"description":"Also create the `remote-fs` (CephFS) storage pool. Only takes effect when Ceph disks are selected.","type":"boolean","default":false},"internal_network":{"description":"Ceph cluster (OSD replication) network. Needs Ceph disks; every system needs an address in it. Defaults to the MicroCloud subnet.","type":"string","format":"cidr","examples":["10.0.1.0/24"]},"public_network":{"description":"Ceph public network. Needs Ceph disks; every system needs an address in it. Defaults to the MicroCloud subnet. Cannot change after bootstrap.","type":"string","format":"cidr","examples":["10.0.0.0/24"]}}},"storage":{"description":"Disk filters, for systems that do not list disks of that kind explicitly. Ceph filters run first.","type":"object","additionalProperties":false,"properties":{"local":{"description":"Filters choosing each system's local (ZFS) disk; the first match per system is used.","type":"array","items":{"$ref":"#/$defs/diskFilter"}},"ceph":{"description":"Filters choosing Ceph OSD disks across all systems.","type":"array","items":{"$ref":"#/$defs/diskFilter"}}}},"ssh":{"description":"microcloud-apply extension (MicroCloud ignores it): connection defaults for every system.","$ref":"#/$defs/sshDefaults","x-extension":true},"lxd":{"description":"microcloud-apply extension (MicroCloud ignores it): LXD settings the tool sets and keeps in sync.","type":"object","x-extension":true,"additionalProperties":false,"properties":{"config":{"description":"Cluster-wide LXD server config, key → value as `lxc config set` takes them (e.g. `images.auto_update_interval: 0`, `network.ovn.northbound_connection: tcp:10.99.0.1:6641`). Set once every member has joined and kept in sync: a value changed on the site shows in `plan` as `~ update` and the next apply sets it back. A key the tool set is recorded on the cluster (`user.microcloud-apply.owned.<key>`, names only): taken out of the file, it is unset by the next apply; a key the tool never set (set by hand, or already at the file's value) is left as it is when it leaves the file. A `network.ovn.northbound_connection` given here is used as written instead of MicroOVN's. Member-local keys (core.https_address, storage.images_volume, …) and the tool's own (cluster.https_address, user.microcloud, user.microcloud-apply.*) are refused. Values of keys ending in `password`, `.key`, `_key`, `secret` or `token` are secret: never printed, logged or written to plans; LXD does not show some of them back (core.trust_password), so only whether they are set can be checked.","type":"object","propertyNames":{"pattern":"^[a-z0-9_-]+(\\.[a-z0-9_-]+)+$","x-hint":"LXD server config keys are lowercase and dotted, such as `images.auto_update_interval` or `core.proxy_https`"},"additionalProperties":{"$ref":"#/$defs/lxdConfigValue"}}}},"remove":{"description":"microcloud-apply extension (MicroCloud ignores it): cluster members to remove, one at a time in the order written, in `microcloud remove`'s order (its OSDs, its `local/images` and `local/backups` volumes and the keys that point at them, LXD, MicroOVN, MicroCeph, MicroCloud), all through a surviving member. A name both here and in `systems` is an error; a name that is not a member of any cluster has nothing left to do. The plan refuses a removal that would leave a cluster without a quorum of the voters it had, a Ceph pool with fewer OSD hosts than its size, or no member at all. Without `remove` nothing is ever removed.","type":"array","x-extension":true,"items":{"$ref":"#/$defs/removal"},"x-hint":"list member names, e.g. `remove: [node4]`, or `remove: [{name: node5, force: true}]` for an unreachable one"},"snaps":{"description":"microcloud-apply extension (MicroCloud ignores it): the snaps every system must have, at these channels, identical everywhere. The tool installs a missing snap (before any cluster is formed, in parallel across machines) and refreshes one that differs in MicroCloud's order (MicroCeph one member at a time with Ceph's noout set and a health gate after each, MicroOVN one at a time, LXD on all members at once, MicroCloud one at a time), then holds it. A downgrade is refused unless `allow_downgrade` says so. A snap not listed is left as it is; without `snaps` nothing is checked and the snaps must be installed already.","type":"object","x-extension":true,"additionalProperties":false,"x-hint":"map snap names to their channels, e.g. `snaps: {lxd: {channel: 5.21/stable}}`","properties":{"lxd":{"description":"The LXD snap.","$ref":"#/$defs/snap"},"microceph":{"description":"The MicroCeph snap.","$ref":"#/$defs/snap"},"microovn":{"description":"The MicroOVN snap.","$ref":"#/$defs/snap"},"microcloud":{"description":"The MicroCloud snap.","$ref":"#/$defs/snap"}}}},"$defs":{"removal":{"description":"A member to remove: its name, or a mapping with its name and options.","type":["string","object"],"format":"hostname","additionalProperties":false,"required":["name"],"x-hint":"write the member's name (`node4`) or a mapping such as `{name: node4, force: true}`","properties":{"name":{"description":"The cluster member's name (its hostname).","type":"string","format":"hostname","x-hint":"the member name as `lxc cluster list` shows it, e.g. node4"},"force":{"description":"For a member that is down: drop it from every cluster from a surviving member without cleaning it up (`microcloud remove --force`), and remove its OSDs without MicroCeph's safety checks. What is left on the machine is named in the plan; it must be reinstalled before it can join again. Default false.","type":"boolean","default":false,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"evacuate":{"description":"Evacuate the member's LXD instances to the other members first (`lxc cluster evacuate`) and wait; without it a member with instances is refused. Default false.","type":"boolean","default":false,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"}}},"snap":{"type":"object","additionalProperties":false,"required":["channel"],"x-hint":"give the snap a mapping with its channel, e.g. `lxd: {channel: 5.21/stable}`","properties":{"channel":{"description":"The channel the snap tracks on every system, as snapd takes it: `track/risk[/branch]`, a bare track (`5.21` is `5.21/stable`) or a risk (`stable` is `latest/stable`); risks are stable, candidate, beta and edge. MicroCloud's component snaps must use tracks of one MicroCloud release (its compatibility matrix).","type":"string","format":"snap-channel","x-safe-text":"line","x-hint":"write track/risk as `snap info` lists them, e.g. 5.21/stable","examples":["5.21/stable","squid/stable","24.03/stable","2/stable"]},"revision":{"description":"Pin this store revision on every system instead of the channel's current one (MicroCloud's workaround when a cohort does not keep members in step). Cannot be combined with `cohort: true`: snapd refuses a revision together with a cohort key.","type":"integer","minimum":1,"x-hint":"a store revision as `snap list` shows it in the Rev column, e.g. 33110"},"cohort":{"description":"Install and refresh in a cohort (`--cohort=\"+\"`, as MicroCloud's install guide does), so every system gets the same revision of the channel. Default true; false when `revision` is given.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"allow_downgrade":{"description":"Allow moving to a lower revision or an older track than a system has (refused otherwise: snapd reverts data only with `snap revert`, and the daemons' databases may not go back). Default false.","type":"boolean","default":false,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"hold":{"description":"Hold the snap's refreshes once installed (`snap refresh --hold`: forever, all refreshes, as MicroCloud's guide does), so it changes only when this tool refreshes it. Default true.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"}}},"system":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The machine's hostname; must equal its `hostname`. Also its cluster member name.","type":"string","format":"hostname","x-missing":"Missing system name","x-hint":"use the machine's hostname: letters, digits and hyphens, e.g. `node1`"},"address":{"description":"Unicast mode: the machine's MicroCloud address, a static IP on a local interface. Required for every system when `initiator_address` is set; not allowed with `lookup_subnet`.","type":"string","format":"ip-address","examples":["10.0.0.11"]},"ovn_uplink_interface":{"description":"Interface for the OVN uplink: up, with no IP (or a bridge). All systems or none. A name Linux allows: 1 to 15 bytes, not `.` or `..`, without `/`, `:` or whitespace; control, bidirectional-text and zero-width characters are refused too.","type":"string","format":"interface-name","x-safe-text":"line","x-hint":"a Linux interface name as `ip -br link` shows it, e.g. enp2s0","examples":["enp2s0"]},"ovn_underlay_ip":{"description":"Geneve encapsulation IP (MicroOVN `ovn-encap-ip`); must be an address of an interface of this system. All systems or none.","type":"string","format":"ip-address","examples":["10.0.2.11"]},"storage":{"description":"Disks of this system chosen explicitly.","type":"object","additionalProperties":false,"properties":{"local":{"description":"The one disk for the local ZFS pool `local`. All systems or none (filters may cover the rest).","$ref":"#/$defs/directStorage"},"ceph":{"description":"Disks to add as Ceph OSDs.","type":"array","items":{"$ref":"#/$defs/directStorage"}}}},"ssh":{"description":"microcloud-apply extension: how to reach this system over SSH. Overrides the top-level `ssh` defaults.","$ref":"#/$defs/sshSystem","x-extension":true}}},"directStorage":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The disk's device path, which MicroCloud passes on to LXD or MicroCeph as written: prefer /dev/disk/by-id/… which never changes. MicroCloud's reader takes any text here (its tests use `def`); the plan refuses, before any change, a path that is not one of the machine's disks (/dev/<name>, /dev/disk/by-id/…, /dev/disk/by-path/…). Whitespace, control, bidirectional-text and zero-width characters are refused.","type":"string","pattern":"^\\S+$","x-safe-text":"line","x-hint":"use a device path such as /dev/disk/by-id/wwn-0x5000c500a1b2c3d4","examples":["/dev/disk/by-id/nvme-SAMSUNG_MZ1L23T8_S2"]},"wipe":{"description":"Wipe the disk before use. Destroys its data.","type":"boolean","default":false},"encrypt":{"description":"Encrypt the OSD (Ceph only; needs dm-crypt). Ignored for local storage.","type":"boolean","default":false}}},"diskFilter":{"type":"object","additionalProperties":false,"properties":{"find":{"description":"Filter expression over LXD disk fields (`size > 1TiB && type == nvme`): whitespace-separated tokens, evaluated left to right, strings are case-insensitive anchored regexes. Quote the whole value in YAML. Required: MicroCloud refuses a filter without one (\"Received empty local disk filter\").","type":"string","examples":["size >= 3TiB && type == nvme"]},"find_min":{"description":"Minimum number of matching disks, counted across all systems. Local filters: 0 means 1. Ceph filters: must be at least 1.","type":"integer","minimum":0,"default":0},"find_max":{"description":"Maximum number of matching disks across all systems; 0 means unlimited. Must not be less than `find_min`.","type":"integer","minimum":0,"default":0},"wipe":{"description":"Wipe matching disks before use. Destroys their data.","type":"boolean","default":false},"encrypt":{"description":"Encrypt matching OSDs (Ceph only).","type":"boolean","default":false}}},"sshDefaults":{"type":"object","additionalProperties":false,"properties":{"port":{"$ref":"#/$defs/sshPort"},"user":{"$ref":"#/$defs/sshUser"},"identity_file":{"$ref":"#/$defs/sshIdentityFile"},"known_hosts":{"$ref":"#/$defs/sshKnownHosts"},"jump":{"$ref":"#/$defs/sshJump"}}},"sshSystem":{"type":"object","additionalProperties":false,"properties":{"host":{"description":"Host name or IP to connect to. Default: the system's `address`, else its `name`.","type":"string","pattern":"^[^\\s@]+$","x-safe-text":"line","x-hint":"a host name or IP address, without `user@` (use `user`)"},"port":{"$ref":"#/$defs/sshPort"},"user":{"$ref":"#/$defs/sshUser"},"identity_file":{"$ref":"#/$defs/sshIdentityFile"},"host_key":{"description":"Pinned host key fingerprint, as `ssh-keygen -lf` prints it. When set, only this key is accepted.","type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}$","x-safe-text":"line","x-hint":"copy the SHA256:… field printed by `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the machine","examples":["SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"]},"known_hosts":{"$ref":"#/$defs/sshKnownHosts"},"jump":{"$ref":"#/$defs/sshJump"}}},"lxdConfigValue":{"description":"The key's value: text, true/false or a whole number, sent as the text LXD stores (`\"true\"`, `\"0\"`). An empty string means unset. Text may span lines (a PEM certificate); control characters other than tabs and line breaks, and bidirectional-text controls, are refused.","type":["string","boolean","integer"],"x-safe-text":"text","x-hint":"write the value as text (quote it if YAML would read it otherwise), true/false, or a whole number"},"sshPort":{"description":"SSH port.","type":"integer","minimum":1,"maximum":65535,"default":22},"sshUser":{"description":"SSH user. A user other than root runs commands through `sudo -n`.","type":"string","pattern":"^[a-z_][a-z0-9_.-]{0,31}\\$?$","default":"root","x-hint":"a POSIX user name such as `root` or `ubuntu`"},"sshIdentityFile":{"description":"Private key file, relative to this file's directory or absolute (`~/` allowed). Default: the SSH agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.","type":"string","minLength":1},"sshKnownHosts":{"description":"OpenSSH known_hosts file used to verify host keys when no `host_key` is pinned, relative to this file's directory or absolute.","type":"string","minLength":1,"default":"~/.ssh/known_hosts"},"sshJump":{"description":"Jump host, OpenSSH `-J` style `[user@]host[:port]`. Its host key is verified against `known_hosts`.","type":"string","pattern":"^(?:[a-z_][a-z0-9_.-]{0,31}@)?(?:\\[[0-9A-Fa-f:.]+\\]|[^\\s@:\\[\\]]+)(?::[0-9]{1,5})?$","x-safe-text":"line","x-hint":"write it like OpenSSH's -J: `bastion.example.com`, `admin@bastion:2222` or `[2001:db8::1]:22`","examples":["admin@bastion.example.com:22"]}}};
 const schema42 = {"type":"object","additionalProperties":false,"properties":{"find":{"description":"Filter expression over LXD disk fields (`size > 1TiB && type == nvme`): whitespace-separated tokens, evaluated left to right, strings are case-insensitive anchored regexes. Quote the whole value in YAML. Required: MicroCloud refuses a filter without one (\"Received empty local disk filter\").","type":"string","examples":["size >= 3TiB && type == nvme"]},"find_min":{"description":"Minimum number of matching disks, counted across all systems. Local filters: 0 means 1. Ceph filters: must be at least 1.","type":"integer","minimum":0,"default":0},"find_max":{"description":"Maximum number of matching disks across all systems; 0 means unlimited. Must not be less than `find_min`.","type":"integer","minimum":0,"default":0},"wipe":{"description":"Wipe matching disks before use. Destroys their data.","type":"boolean","default":false},"encrypt":{"description":"Encrypt matching OSDs (Ceph only).","type":"boolean","default":false}}};
 const schema50 = {"description":"The key's value: text, true/false or a whole number, sent as the text LXD stores (`\"true\"`, `\"0\"`). An empty string means unset. Text may span lines (a PEM certificate); control characters other than tabs and line breaks, and bidirectional-text controls, are refused.","type":["string","boolean","integer"],"x-safe-text":"text","x-hint":"write the value as text (quote it if YAML would read it otherwise), true/false, or a whole number"};
-const schema51 = {"type":"object","additionalProperties":false,"required":["channel"],"x-hint":"give the snap a mapping with its channel, e.g. `lxd: {channel: 5.21/stable}`","properties":{"channel":{"description":"The channel the snap tracks on every system, as snapd takes it: `track/risk[/branch]`, a bare track (`5.21` is `5.21/stable`) or a risk (`stable` is `latest/stable`); risks are stable, candidate, beta and edge. MicroCloud's component snaps must use tracks of one MicroCloud release (its compatibility matrix).","type":"string","format":"snap-channel","x-safe-text":"line","x-hint":"write track/risk as `snap info` lists them, e.g. 5.21/stable","examples":["5.21/stable","squid/stable","24.03/stable","2/stable"]},"revision":{"description":"Pin this store revision on every system instead of the channel's current one (MicroCloud's workaround when a cohort does not keep members in step). Cannot be combined with `cohort: true`: snapd refuses a revision together with a cohort key.","type":"integer","minimum":1,"x-hint":"a store revision as `snap list` shows it in the Rev column, e.g. 33110"},"cohort":{"description":"Install and refresh in a cohort (`--cohort=\"+\"`, as MicroCloud's install guide does), so every system gets the same revision of the channel. Default true; false when `revision` is given.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"hold":{"description":"Hold the snap's refreshes once installed (`snap refresh --hold`: forever, all refreshes, as MicroCloud's guide does), so it changes only when this tool refreshes it. Default true.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"}}};
+const schema51 = {"description":"A member to remove: its name, or a mapping with its name and options.","type":["string","object"],"format":"hostname","additionalProperties":false,"required":["name"],"x-hint":"write the member's name (`node4`) or a mapping such as `{name: node4, force: true}`","properties":{"name":{"description":"The cluster member's name (its hostname).","type":"string","format":"hostname","x-hint":"the member name as `lxc cluster list` shows it, e.g. node4"},"force":{"description":"For a member that is down: drop it from every cluster from a surviving member without cleaning it up (`microcloud remove --force`), and remove its OSDs without MicroCeph's safety checks. What is left on the machine is named in the plan; it must be reinstalled before it can join again. Default false.","type":"boolean","default":false,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"evacuate":{"description":"Evacuate the member's LXD instances to the other members first (`lxc cluster evacuate`) and wait; without it a member with instances is refused. Default false.","type":"boolean","default":false,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"}}};
+const schema52 = {"type":"object","additionalProperties":false,"required":["channel"],"x-hint":"give the snap a mapping with its channel, e.g. `lxd: {channel: 5.21/stable}`","properties":{"channel":{"description":"The channel the snap tracks on every system, as snapd takes it: `track/risk[/branch]`, a bare track (`5.21` is `5.21/stable`) or a risk (`stable` is `latest/stable`); risks are stable, candidate, beta and edge. MicroCloud's component snaps must use tracks of one MicroCloud release (its compatibility matrix).","type":"string","format":"snap-channel","x-safe-text":"line","x-hint":"write track/risk as `snap info` lists them, e.g. 5.21/stable","examples":["5.21/stable","squid/stable","24.03/stable","2/stable"]},"revision":{"description":"Pin this store revision on every system instead of the channel's current one (MicroCloud's workaround when a cohort does not keep members in step). Cannot be combined with `cohort: true`: snapd refuses a revision together with a cohort key.","type":"integer","minimum":1,"x-hint":"a store revision as `snap list` shows it in the Rev column, e.g. 33110"},"cohort":{"description":"Install and refresh in a cohort (`--cohort=\"+\"`, as MicroCloud's install guide does), so every system gets the same revision of the channel. Default true; false when `revision` is given.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"allow_downgrade":{"description":"Allow moving to a lower revision or an older track than a system has (refused otherwise: snapd reverts data only with `snap revert`, and the daemons' databases may not go back). Default false.","type":"boolean","default":false,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"},"hold":{"description":"Hold the snap's refreshes once installed (`snap refresh --hold`: forever, all refreshes, as MicroCloud's guide does), so it changes only when this tool refreshes it. Default true.","type":"boolean","default":true,"x-hint":"write true or false (an extension reads YAML 1.2: yes and no are text)"}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = __import2.default;
 const func3 = __import1.findUnsafeCharacter;
@@ -20,7 +21,7 @@ const formats14 = __import0.FORMATS["ipv4-cidr"];
 const formats16 = __import0.FORMATS["ipv4-range"];
 const formats18 = __import0.FORMATS["ipv6-cidr"];
 const formats20 = __import0.FORMATS["ip-list"];
-const formats26 = __import0.FORMATS["snap-channel"];
+const formats30 = __import0.FORMATS["snap-channel"];
 const schema33 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The machine's hostname; must equal its `hostname`. Also its cluster member name.","type":"string","format":"hostname","x-missing":"Missing system name","x-hint":"use the machine's hostname: letters, digits and hyphens, e.g. `node1`"},"address":{"description":"Unicast mode: the machine's MicroCloud address, a static IP on a local interface. Required for every system when `initiator_address` is set; not allowed with `lookup_subnet`.","type":"string","format":"ip-address","examples":["10.0.0.11"]},"ovn_uplink_interface":{"description":"Interface for the OVN uplink: up, with no IP (or a bridge). All systems or none. A name Linux allows: 1 to 15 bytes, not `.` or `..`, without `/`, `:` or whitespace; control, bidirectional-text and zero-width characters are refused too.","type":"string","format":"interface-name","x-safe-text":"line","x-hint":"a Linux interface name as `ip -br link` shows it, e.g. enp2s0","examples":["enp2s0"]},"ovn_underlay_ip":{"description":"Geneve encapsulation IP (MicroOVN `ovn-encap-ip`); must be an address of an interface of this system. All systems or none.","type":"string","format":"ip-address","examples":["10.0.2.11"]},"storage":{"description":"Disks of this system chosen explicitly.","type":"object","additionalProperties":false,"properties":{"local":{"description":"The one disk for the local ZFS pool `local`. All systems or none (filters may cover the rest).","$ref":"#/$defs/directStorage"},"ceph":{"description":"Disks to add as Ceph OSDs.","type":"array","items":{"$ref":"#/$defs/directStorage"}}}},"ssh":{"description":"microcloud-apply extension: how to reach this system over SSH. Overrides the top-level `ssh` defaults.","$ref":"#/$defs/sshSystem","x-extension":true}}};
 const schema34 = {"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The disk's device path, which MicroCloud passes on to LXD or MicroCeph as written: prefer /dev/disk/by-id/… which never changes. MicroCloud's reader takes any text here (its tests use `def`); the plan refuses, before any change, a path that is not one of the machine's disks (/dev/<name>, /dev/disk/by-id/…, /dev/disk/by-path/…). Whitespace, control, bidirectional-text and zero-width characters are refused.","type":"string","pattern":"^\\S+$","x-safe-text":"line","x-hint":"use a device path such as /dev/disk/by-id/wwn-0x5000c500a1b2c3d4","examples":["/dev/disk/by-id/nvme-SAMSUNG_MZ1L23T8_S2"]},"wipe":{"description":"Wipe the disk before use. Destroys its data.","type":"boolean","default":false},"encrypt":{"description":"Encrypt the OSD (Ceph only; needs dm-crypt). Ignored for local storage.","type":"boolean","default":false}}};
 const formats10 = __import0.FORMATS["interface-name"];
@@ -1709,12 +1710,14 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.snaps !== undefined){
-let data36 = data.snaps;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key9 in data36){
-if(!((((key9 === "lxd") || (key9 === "microceph")) || (key9 === "microovn")) || (key9 === "microcloud"))){
-const err61 = {instancePath:instancePath+"/snaps",schemaPath:"#/properties/snaps/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.snaps,data:data36};
+if(data.remove !== undefined){
+let data36 = data.remove;
+if(Array.isArray(data36)){
+const len3 = data36.length;
+for(let i3=0; i3<len3; i3++){
+let data37 = data36[i3];
+if((typeof data37 !== "string") && (!(data37 && typeof data37 == "object" && !Array.isArray(data37)))){
+const err61 = {instancePath:instancePath+"/remove/" + i3,schemaPath:"#/$defs/removal/type",keyword:"type",params:{type: schema51.type},message:"must be string,object",schema:schema51.type,parentSchema:schema51,data:data37};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1723,18 +1726,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data36.lxd !== undefined){
-let data37 = data36.lxd;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.cohort === undefined){
-data37.cohort = true;
-}
-if(data37.hold === undefined){
-data37.hold = true;
-}
-if(data37.channel === undefined){
-const err62 = {instancePath:instancePath+"/snaps/lxd",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema51.required,parentSchema:schema51,data:data37};
+if(typeof data37 === "string"){
+if(!(formats2.test(data37))){
+const err62 = {instancePath:instancePath+"/remove/" + i3,schemaPath:"#/$defs/removal/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema51,data:data37};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1743,9 +1737,16 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key10 in data37){
-if(!((((key10 === "channel") || (key10 === "revision")) || (key10 === "cohort")) || (key10 === "hold"))){
-const err63 = {instancePath:instancePath+"/snaps/lxd",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data37};
+}
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.force === undefined){
+data37.force = false;
+}
+if(data37.evacuate === undefined){
+data37.evacuate = false;
+}
+if(data37.name === undefined){
+const err63 = {instancePath:instancePath+"/remove/" + i3,schemaPath:"#/$defs/removal/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema51.required,parentSchema:schema51,data:data37};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1754,12 +1755,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data37.channel !== undefined){
-let data38 = data37.channel;
-if(typeof data38 === "string"){
-if(!(formats26.validate(data38))){
-const err64 = {instancePath:instancePath+"/snaps/lxd/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema51.properties.channel,data:data38};
+for(const key9 in data37){
+if(!(((key9 === "name") || (key9 === "force")) || (key9 === "evacuate"))){
+const err64 = {instancePath:instancePath+"/remove/" + i3,schemaPath:"#/$defs/removal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data37};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1768,8 +1766,12 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(func3(data38, "line") !== null){
-const err65 = {instancePath:instancePath+"/snaps/lxd/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema51.properties.channel,data:data38};
+}
+if(data37.name !== undefined){
+let data38 = data37.name;
+if(typeof data38 === "string"){
+if(!(formats2.test(data38))){
+const err65 = {instancePath:instancePath+"/remove/" + i3+"/name",schemaPath:"#/$defs/removal/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema51.properties.name,data:data38};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1780,7 +1782,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/snaps/lxd/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.channel.type,parentSchema:schema51.properties.channel,data:data38};
+const err66 = {instancePath:instancePath+"/remove/" + i3+"/name",schemaPath:"#/$defs/removal/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.name.type,parentSchema:schema51.properties.name,data:data38};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1790,10 +1792,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data37.revision !== undefined){
-let data39 = data37.revision;
-if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
-const err67 = {instancePath:instancePath+"/snaps/lxd/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema51.properties.revision.type,parentSchema:schema51.properties.revision,data:data39};
+let data39 = data37.force;
+if(typeof data39 !== "boolean"){
+const err67 = {instancePath:instancePath+"/remove/" + i3+"/force",schemaPath:"#/$defs/removal/properties/force/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.force.type,parentSchema:schema51.properties.force,data:data39};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1802,9 +1803,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 < 1 || isNaN(data39)){
-const err68 = {instancePath:instancePath+"/snaps/lxd/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema51.properties.revision,data:data39};
+let data40 = data37.evacuate;
+if(typeof data40 !== "boolean"){
+const err68 = {instancePath:instancePath+"/remove/" + i3+"/evacuate",schemaPath:"#/$defs/removal/properties/evacuate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.evacuate.type,parentSchema:schema51.properties.evacuate,data:data40};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1815,9 +1816,9 @@ errors++;
 }
 }
 }
-let data40 = data37.cohort;
-if(typeof data40 !== "boolean"){
-const err69 = {instancePath:instancePath+"/snaps/lxd/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.cohort.type,parentSchema:schema51.properties.cohort,data:data40};
+}
+else {
+const err69 = {instancePath:instancePath+"/remove",schemaPath:"#/properties/remove/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.remove.type,parentSchema:schema32.properties.remove,data:data36};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1826,9 +1827,13 @@ vErrors.push(err69);
 }
 errors++;
 }
-let data41 = data37.hold;
-if(typeof data41 !== "boolean"){
-const err70 = {instancePath:instancePath+"/snaps/lxd/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.hold.type,parentSchema:schema51.properties.hold,data:data41};
+}
+if(data.snaps !== undefined){
+let data41 = data.snaps;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key10 in data41){
+if(!((((key10 === "lxd") || (key10 === "microceph")) || (key10 === "microovn")) || (key10 === "microcloud"))){
+const err70 = {instancePath:instancePath+"/snaps",schemaPath:"#/properties/snaps/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema32.properties.snaps,data:data41};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1838,8 +1843,20 @@ vErrors.push(err70);
 errors++;
 }
 }
-else {
-const err71 = {instancePath:instancePath+"/snaps/lxd",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data:data37};
+if(data41.lxd !== undefined){
+let data42 = data41.lxd;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.cohort === undefined){
+data42.cohort = true;
+}
+if(data42.allow_downgrade === undefined){
+data42.allow_downgrade = false;
+}
+if(data42.hold === undefined){
+data42.hold = true;
+}
+if(data42.channel === undefined){
+const err71 = {instancePath:instancePath+"/snaps/lxd",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema52.required,parentSchema:schema52,data:data42};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1848,18 +1865,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data36.microceph !== undefined){
-let data42 = data36.microceph;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.cohort === undefined){
-data42.cohort = true;
-}
-if(data42.hold === undefined){
-data42.hold = true;
-}
-if(data42.channel === undefined){
-const err72 = {instancePath:instancePath+"/snaps/microceph",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema51.required,parentSchema:schema51,data:data42};
+for(const key11 in data42){
+if(!(((((key11 === "channel") || (key11 === "revision")) || (key11 === "cohort")) || (key11 === "allow_downgrade")) || (key11 === "hold"))){
+const err72 = {instancePath:instancePath+"/snaps/lxd",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data:data42};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1868,9 +1876,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-for(const key11 in data42){
-if(!((((key11 === "channel") || (key11 === "revision")) || (key11 === "cohort")) || (key11 === "hold"))){
-const err73 = {instancePath:instancePath+"/snaps/microceph",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data42};
+}
+if(data42.channel !== undefined){
+let data43 = data42.channel;
+if(typeof data43 === "string"){
+if(!(formats30.validate(data43))){
+const err73 = {instancePath:instancePath+"/snaps/lxd/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema52.properties.channel,data:data43};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1879,12 +1890,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-if(data42.channel !== undefined){
-let data43 = data42.channel;
-if(typeof data43 === "string"){
-if(!(formats26.validate(data43))){
-const err74 = {instancePath:instancePath+"/snaps/microceph/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema51.properties.channel,data:data43};
+if(func3(data43, "line") !== null){
+const err74 = {instancePath:instancePath+"/snaps/lxd/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema52.properties.channel,data:data43};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1893,8 +1900,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(func3(data43, "line") !== null){
-const err75 = {instancePath:instancePath+"/snaps/microceph/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema51.properties.channel,data:data43};
+}
+else {
+const err75 = {instancePath:instancePath+"/snaps/lxd/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.channel.type,parentSchema:schema52.properties.channel,data:data43};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1904,8 +1912,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-else {
-const err76 = {instancePath:instancePath+"/snaps/microceph/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.channel.type,parentSchema:schema51.properties.channel,data:data43};
+if(data42.revision !== undefined){
+let data44 = data42.revision;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err76 = {instancePath:instancePath+"/snaps/lxd/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.revision.type,parentSchema:schema52.properties.revision,data:data44};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1914,11 +1924,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data42.revision !== undefined){
-let data44 = data42.revision;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err77 = {instancePath:instancePath+"/snaps/microceph/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema51.properties.revision.type,parentSchema:schema51.properties.revision,data:data44};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 < 1 || isNaN(data44)){
+const err77 = {instancePath:instancePath+"/snaps/lxd/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.revision,data:data44};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1927,9 +1935,11 @@ vErrors.push(err77);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 1 || isNaN(data44)){
-const err78 = {instancePath:instancePath+"/snaps/microceph/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema51.properties.revision,data:data44};
+}
+}
+let data45 = data42.cohort;
+if(typeof data45 !== "boolean"){
+const err78 = {instancePath:instancePath+"/snaps/lxd/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.cohort.type,parentSchema:schema52.properties.cohort,data:data45};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1938,11 +1948,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-}
-let data45 = data42.cohort;
-if(typeof data45 !== "boolean"){
-const err79 = {instancePath:instancePath+"/snaps/microceph/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.cohort.type,parentSchema:schema51.properties.cohort,data:data45};
+let data46 = data42.allow_downgrade;
+if(typeof data46 !== "boolean"){
+const err79 = {instancePath:instancePath+"/snaps/lxd/allow_downgrade",schemaPath:"#/$defs/snap/properties/allow_downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.allow_downgrade.type,parentSchema:schema52.properties.allow_downgrade,data:data46};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1951,9 +1959,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-let data46 = data42.hold;
-if(typeof data46 !== "boolean"){
-const err80 = {instancePath:instancePath+"/snaps/microceph/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.hold.type,parentSchema:schema51.properties.hold,data:data46};
+let data47 = data42.hold;
+if(typeof data47 !== "boolean"){
+const err80 = {instancePath:instancePath+"/snaps/lxd/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.hold.type,parentSchema:schema52.properties.hold,data:data47};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1964,7 +1972,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/snaps/microceph",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data:data42};
+const err81 = {instancePath:instancePath+"/snaps/lxd",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data:data42};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1974,17 +1982,20 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data36.microovn !== undefined){
-let data47 = data36.microovn;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.cohort === undefined){
-data47.cohort = true;
+if(data41.microceph !== undefined){
+let data48 = data41.microceph;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.cohort === undefined){
+data48.cohort = true;
 }
-if(data47.hold === undefined){
-data47.hold = true;
+if(data48.allow_downgrade === undefined){
+data48.allow_downgrade = false;
 }
-if(data47.channel === undefined){
-const err82 = {instancePath:instancePath+"/snaps/microovn",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema51.required,parentSchema:schema51,data:data47};
+if(data48.hold === undefined){
+data48.hold = true;
+}
+if(data48.channel === undefined){
+const err82 = {instancePath:instancePath+"/snaps/microceph",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema52.required,parentSchema:schema52,data:data48};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1993,9 +2004,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key12 in data47){
-if(!((((key12 === "channel") || (key12 === "revision")) || (key12 === "cohort")) || (key12 === "hold"))){
-const err83 = {instancePath:instancePath+"/snaps/microovn",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data47};
+for(const key12 in data48){
+if(!(((((key12 === "channel") || (key12 === "revision")) || (key12 === "cohort")) || (key12 === "allow_downgrade")) || (key12 === "hold"))){
+const err83 = {instancePath:instancePath+"/snaps/microceph",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data:data48};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2005,11 +2016,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data47.channel !== undefined){
-let data48 = data47.channel;
-if(typeof data48 === "string"){
-if(!(formats26.validate(data48))){
-const err84 = {instancePath:instancePath+"/snaps/microovn/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema51.properties.channel,data:data48};
+if(data48.channel !== undefined){
+let data49 = data48.channel;
+if(typeof data49 === "string"){
+if(!(formats30.validate(data49))){
+const err84 = {instancePath:instancePath+"/snaps/microceph/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema52.properties.channel,data:data49};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2018,8 +2029,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(func3(data48, "line") !== null){
-const err85 = {instancePath:instancePath+"/snaps/microovn/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema51.properties.channel,data:data48};
+if(func3(data49, "line") !== null){
+const err85 = {instancePath:instancePath+"/snaps/microceph/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema52.properties.channel,data:data49};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2030,7 +2041,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/snaps/microovn/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.channel.type,parentSchema:schema51.properties.channel,data:data48};
+const err86 = {instancePath:instancePath+"/snaps/microceph/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.channel.type,parentSchema:schema52.properties.channel,data:data49};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2040,10 +2051,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data47.revision !== undefined){
-let data49 = data47.revision;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err87 = {instancePath:instancePath+"/snaps/microovn/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema51.properties.revision.type,parentSchema:schema51.properties.revision,data:data49};
+if(data48.revision !== undefined){
+let data50 = data48.revision;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err87 = {instancePath:instancePath+"/snaps/microceph/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.revision.type,parentSchema:schema52.properties.revision,data:data50};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2052,9 +2063,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 1 || isNaN(data49)){
-const err88 = {instancePath:instancePath+"/snaps/microovn/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema51.properties.revision,data:data49};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 1 || isNaN(data50)){
+const err88 = {instancePath:instancePath+"/snaps/microceph/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.revision,data:data50};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2065,9 +2076,9 @@ errors++;
 }
 }
 }
-let data50 = data47.cohort;
-if(typeof data50 !== "boolean"){
-const err89 = {instancePath:instancePath+"/snaps/microovn/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.cohort.type,parentSchema:schema51.properties.cohort,data:data50};
+let data51 = data48.cohort;
+if(typeof data51 !== "boolean"){
+const err89 = {instancePath:instancePath+"/snaps/microceph/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.cohort.type,parentSchema:schema52.properties.cohort,data:data51};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2076,9 +2087,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data51 = data47.hold;
-if(typeof data51 !== "boolean"){
-const err90 = {instancePath:instancePath+"/snaps/microovn/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.hold.type,parentSchema:schema51.properties.hold,data:data51};
+let data52 = data48.allow_downgrade;
+if(typeof data52 !== "boolean"){
+const err90 = {instancePath:instancePath+"/snaps/microceph/allow_downgrade",schemaPath:"#/$defs/snap/properties/allow_downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.allow_downgrade.type,parentSchema:schema52.properties.allow_downgrade,data:data52};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2087,9 +2098,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/snaps/microovn",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data:data47};
+let data53 = data48.hold;
+if(typeof data53 !== "boolean"){
+const err91 = {instancePath:instancePath+"/snaps/microceph/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.hold.type,parentSchema:schema52.properties.hold,data:data53};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2099,17 +2110,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data36.microcloud !== undefined){
-let data52 = data36.microcloud;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.cohort === undefined){
-data52.cohort = true;
-}
-if(data52.hold === undefined){
-data52.hold = true;
-}
-if(data52.channel === undefined){
-const err92 = {instancePath:instancePath+"/snaps/microcloud",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema51.required,parentSchema:schema51,data:data52};
+else {
+const err92 = {instancePath:instancePath+"/snaps/microceph",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data:data48};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2118,9 +2120,21 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key13 in data52){
-if(!((((key13 === "channel") || (key13 === "revision")) || (key13 === "cohort")) || (key13 === "hold"))){
-const err93 = {instancePath:instancePath+"/snaps/microcloud",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data52};
+}
+if(data41.microovn !== undefined){
+let data54 = data41.microovn;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.cohort === undefined){
+data54.cohort = true;
+}
+if(data54.allow_downgrade === undefined){
+data54.allow_downgrade = false;
+}
+if(data54.hold === undefined){
+data54.hold = true;
+}
+if(data54.channel === undefined){
+const err93 = {instancePath:instancePath+"/snaps/microovn",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema52.required,parentSchema:schema52,data:data54};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2129,12 +2143,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data52.channel !== undefined){
-let data53 = data52.channel;
-if(typeof data53 === "string"){
-if(!(formats26.validate(data53))){
-const err94 = {instancePath:instancePath+"/snaps/microcloud/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema51.properties.channel,data:data53};
+for(const key13 in data54){
+if(!(((((key13 === "channel") || (key13 === "revision")) || (key13 === "cohort")) || (key13 === "allow_downgrade")) || (key13 === "hold"))){
+const err94 = {instancePath:instancePath+"/snaps/microovn",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data:data54};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2143,8 +2154,12 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(func3(data53, "line") !== null){
-const err95 = {instancePath:instancePath+"/snaps/microcloud/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema51.properties.channel,data:data53};
+}
+if(data54.channel !== undefined){
+let data55 = data54.channel;
+if(typeof data55 === "string"){
+if(!(formats30.validate(data55))){
+const err95 = {instancePath:instancePath+"/snaps/microovn/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema52.properties.channel,data:data55};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2153,9 +2168,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-else {
-const err96 = {instancePath:instancePath+"/snaps/microcloud/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.channel.type,parentSchema:schema51.properties.channel,data:data53};
+if(func3(data55, "line") !== null){
+const err96 = {instancePath:instancePath+"/snaps/microovn/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema52.properties.channel,data:data55};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2165,10 +2179,8 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data52.revision !== undefined){
-let data54 = data52.revision;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err97 = {instancePath:instancePath+"/snaps/microcloud/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema51.properties.revision.type,parentSchema:schema51.properties.revision,data:data54};
+else {
+const err97 = {instancePath:instancePath+"/snaps/microovn/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.channel.type,parentSchema:schema52.properties.channel,data:data55};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2177,9 +2189,11 @@ vErrors.push(err97);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 1 || isNaN(data54)){
-const err98 = {instancePath:instancePath+"/snaps/microcloud/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema51.properties.revision,data:data54};
+}
+if(data54.revision !== undefined){
+let data56 = data54.revision;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err98 = {instancePath:instancePath+"/snaps/microovn/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.revision.type,parentSchema:schema52.properties.revision,data:data56};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2188,11 +2202,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-}
-let data55 = data52.cohort;
-if(typeof data55 !== "boolean"){
-const err99 = {instancePath:instancePath+"/snaps/microcloud/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.cohort.type,parentSchema:schema51.properties.cohort,data:data55};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 1 || isNaN(data56)){
+const err99 = {instancePath:instancePath+"/snaps/microovn/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.revision,data:data56};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2201,9 +2213,11 @@ vErrors.push(err99);
 }
 errors++;
 }
-let data56 = data52.hold;
-if(typeof data56 !== "boolean"){
-const err100 = {instancePath:instancePath+"/snaps/microcloud/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.hold.type,parentSchema:schema51.properties.hold,data:data56};
+}
+}
+let data57 = data54.cohort;
+if(typeof data57 !== "boolean"){
+const err100 = {instancePath:instancePath+"/snaps/microovn/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.cohort.type,parentSchema:schema52.properties.cohort,data:data57};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2212,9 +2226,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/snaps/microcloud",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data:data52};
+let data58 = data54.allow_downgrade;
+if(typeof data58 !== "boolean"){
+const err101 = {instancePath:instancePath+"/snaps/microovn/allow_downgrade",schemaPath:"#/$defs/snap/properties/allow_downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.allow_downgrade.type,parentSchema:schema52.properties.allow_downgrade,data:data58};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2223,10 +2237,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/snaps",schemaPath:"#/properties/snaps/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.snaps.type,parentSchema:schema32.properties.snaps,data:data36};
+let data59 = data54.hold;
+if(typeof data59 !== "boolean"){
+const err102 = {instancePath:instancePath+"/snaps/microovn/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.hold.type,parentSchema:schema52.properties.hold,data:data59};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2236,14 +2249,176 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+const err103 = {instancePath:instancePath+"/snaps/microovn",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data:data54};
 if(vErrors === null){
 vErrors = [err103];
 }
 else {
 vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data41.microcloud !== undefined){
+let data60 = data41.microcloud;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.cohort === undefined){
+data60.cohort = true;
+}
+if(data60.allow_downgrade === undefined){
+data60.allow_downgrade = false;
+}
+if(data60.hold === undefined){
+data60.hold = true;
+}
+if(data60.channel === undefined){
+const err104 = {instancePath:instancePath+"/snaps/microcloud",schemaPath:"#/$defs/snap/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema52.required,parentSchema:schema52,data:data60};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+for(const key14 in data60){
+if(!(((((key14 === "channel") || (key14 === "revision")) || (key14 === "cohort")) || (key14 === "allow_downgrade")) || (key14 === "hold"))){
+const err105 = {instancePath:instancePath+"/snaps/microcloud",schemaPath:"#/$defs/snap/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data:data60};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data60.channel !== undefined){
+let data61 = data60.channel;
+if(typeof data61 === "string"){
+if(!(formats30.validate(data61))){
+const err106 = {instancePath:instancePath+"/snaps/microcloud/channel",schemaPath:"#/$defs/snap/properties/channel/format",keyword:"format",params:{format: "snap-channel"},message:"must match format \""+"snap-channel"+"\"",schema:"snap-channel",parentSchema:schema52.properties.channel,data:data61};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if(func3(data61, "line") !== null){
+const err107 = {instancePath:instancePath+"/snaps/microcloud/channel",schemaPath:"#/$defs/snap/properties/channel/x-safe-text",keyword:"x-safe-text",params:{},message:"must pass \"x-safe-text\" keyword validation",schema:"line",parentSchema:schema52.properties.channel,data:data61};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/snaps/microcloud/channel",schemaPath:"#/$defs/snap/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.channel.type,parentSchema:schema52.properties.channel,data:data61};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data60.revision !== undefined){
+let data62 = data60.revision;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err109 = {instancePath:instancePath+"/snaps/microcloud/revision",schemaPath:"#/$defs/snap/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema52.properties.revision.type,parentSchema:schema52.properties.revision,data:data62};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
+const err110 = {instancePath:instancePath+"/snaps/microcloud/revision",schemaPath:"#/$defs/snap/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema52.properties.revision,data:data62};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+}
+let data63 = data60.cohort;
+if(typeof data63 !== "boolean"){
+const err111 = {instancePath:instancePath+"/snaps/microcloud/cohort",schemaPath:"#/$defs/snap/properties/cohort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.cohort.type,parentSchema:schema52.properties.cohort,data:data63};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+let data64 = data60.allow_downgrade;
+if(typeof data64 !== "boolean"){
+const err112 = {instancePath:instancePath+"/snaps/microcloud/allow_downgrade",schemaPath:"#/$defs/snap/properties/allow_downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.allow_downgrade.type,parentSchema:schema52.properties.allow_downgrade,data:data64};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+let data65 = data60.hold;
+if(typeof data65 !== "boolean"){
+const err113 = {instancePath:instancePath+"/snaps/microcloud/hold",schemaPath:"#/$defs/snap/properties/hold/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema52.properties.hold.type,parentSchema:schema52.properties.hold,data:data65};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/snaps/microcloud",schemaPath:"#/$defs/snap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data:data60};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/snaps",schemaPath:"#/properties/snaps/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.snaps.type,parentSchema:schema32.properties.snaps,data:data41};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+}
+else {
+const err116 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
 }
 errors++;
 }

@@ -6,6 +6,7 @@ import { formatPath, type Finding, type PathSegment } from './diagnostics.js';
 import { DiskFilterError, parseDiskFilter } from './disk-filter.js';
 import type { DiskFilterInput, PreseedInput, SystemInput } from './input.js';
 import { refusedKey } from './lxd-config.js';
+import { removeRules } from './remove.js';
 import { snapRules } from './snaps.js';
 import { canonicalIp, cidrContains, cidrSize, formatIp, isSubnetAddress, parseCidr, parseIp, parseRange, rangeContains, unmapIp, type Cidr } from './net.js';
 
@@ -48,6 +49,7 @@ export function semanticFindings(p: PreseedInput): Finding[] {
     ...sshRules(p),
     ...lxdConfigRules(p),
     ...snapRules(p),
+    ...removeRules(p),
   ];
 }
 

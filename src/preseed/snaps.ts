@@ -19,6 +19,8 @@ export interface DesiredSnap {
   cohort: boolean;
   /** Hold the snap's refreshes (`time: forever`, `hold-level: general`) once installed. */
   hold: boolean;
+  /** The file allows a lower revision or an older track than a machine has. */
+  allowDowngrade: boolean;
 }
 
 export type DesiredSnaps = Partial<Record<SnapName, DesiredSnap>>;
@@ -56,6 +58,7 @@ export function toDesiredSnaps(p: PreseedInput): DesiredSnaps {
       revision,
       cohort: revision === null && (s.cohort ?? true),
       hold: s.hold ?? true,
+      allowDowngrade: s.allow_downgrade ?? false,
     };
   }
   return out;

@@ -65,6 +65,13 @@ export interface LxdProfileJson {
 }
 
 /** GET /1.0/storage-pools/<p>/volumes/custom?recursion=1 */
+/** GET /1.0/instances?recursion=1&all-projects=true */
+export interface LxdInstanceJson {
+  name?: string;
+  project?: string;
+  location?: string;
+}
+
 export interface LxdVolumeJson {
   name?: string;
   type?: string;

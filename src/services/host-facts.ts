@@ -68,5 +68,7 @@ export async function readHostFacts(host: Host): Promise<HostFacts> {
     defaultRoute: parseDefaultRoute(route.stdout),
     snaps: snapd?.snaps ?? [],
     snapd: snapd ? { version: snapd.version } : null,
+    ...(snapd && snapd.changes.length > 0
+      ? { snapChanges: snapd.changes.map((c) => ({ id: c.id, kind: c.kind, summary: c.summary, snaps: c.snapNames })) } : {}),
   };
 }

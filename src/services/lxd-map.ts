@@ -1,9 +1,9 @@
 // LXD's REST answers (reference/rest-apis.md §1.6) as the facts of LxdLive. Pure: JSON in, domain
 // values out; every field a server may leave out gets its zero value.
 import type { ResourcesDisk } from '../preseed/disk-filter.js';
-import type { LxdLive, LxdMember, LxdMemberRow, LxdNetwork, LxdPool, LxdProfile, LxdVolume } from '../live/state.js';
+import type { LxdInstance, LxdLive, LxdMember, LxdMemberRow, LxdNetwork, LxdPool, LxdProfile, LxdVolume } from '../live/state.js';
 import type {
-  LxdMemberJson, LxdNetworkJson, LxdPoolJson, LxdProfileJson, LxdResourcesJson, LxdServerJson, LxdVolumeJson,
+  LxdInstanceJson, LxdMemberJson, LxdNetworkJson, LxdPoolJson, LxdProfileJson, LxdResourcesJson, LxdServerJson, LxdVolumeJson,
 } from './api-types.js';
 
 /** Member-specific pool keys (lxd/db/storage_pools.go NodeSpecificStorageConfig). */
@@ -115,6 +115,11 @@ export function mapVolumes(pool: string, list: LxdVolumeJson[] | null): LxdVolum
   return (list ?? [])
     .filter((v) => v.type === undefined || v.type === 'custom')
     .map((v) => ({ pool, name: v.name ?? '', location: v.location ?? '' }));
+}
+
+/** GET /1.0/instances?recursion=1&all-projects=true: where each instance is. */
+export function mapInstances(list: LxdInstanceJson[] | null): LxdInstance[] {
+  return (list ?? []).map((i) => ({ name: i.name ?? '', project: i.project ?? 'default', location: i.location ?? '' }));
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

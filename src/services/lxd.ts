@@ -9,12 +9,12 @@
 // then each machine for its rows of the cluster's pools (withRows). Parts not asked for are empty.
 // The number of requests depends on the pools and networks, never on the number of machines.
 import type { Host } from '../remote/index.js';
-import type { LxdLive, LxdMember, LxdNetwork, LxdPool, LxdProfile, LxdVolume } from '../live/state.js';
+import type { LxdInstance, LxdLive, LxdMember, LxdNetwork, LxdPool, LxdProfile, LxdVolume } from '../live/state.js';
 import type {
-  LxdMemberJson, LxdNetworkJson, LxdPoolJson, LxdProfileJson, LxdResourcesJson, LxdServerJson, LxdVolumeJson,
+  LxdInstanceJson, LxdMemberJson, LxdNetworkJson, LxdPoolJson, LxdProfileJson, LxdResourcesJson, LxdServerJson, LxdVolumeJson,
 } from './api-types.js';
 import {
-  hostInterfaceTypes, mapDisks, mapMembers, mapNetworks, mapPools, mapProfile, mapServer, mapVolumes, memberRow,
+  hostInterfaceTypes, mapDisks, mapInstances, mapMembers, mapNetworks, mapPools, mapProfile, mapServer, mapVolumes, memberRow,
   type LxdServer,
 } from './lxd-map.js';
 import { get, whenInstalled } from './read.js';
@@ -100,6 +100,11 @@ async function read(host: Host, parts: ReadonlySet<LxdPart>): Promise<LxdReading
  */
 export function readLxd(host: Host, opts: { parts?: readonly LxdPart[] } = {}): Promise<LxdReading | null> {
   return whenInstalled(() => read(host, new Set(opts.parts ?? ALL_LXD_PARTS)));
+}
+
+/** Every project's instances, with the member each is on (one request, from any member). */
+export async function readInstances(host: Host): Promise<LxdInstance[]> {
+  return mapInstances(await get<LxdInstanceJson[] | null>(host, 'lxd', '/1.0/instances?recursion=1&all-projects=true'));
 }
 
 /** The cluster-wide objects of the cluster `host` is a member of (`server` is its GET /1.0). */

@@ -2,7 +2,7 @@
 // snap, and a change's outcome. Pure. Field meanings: canonical/snapd client/packages.go (Snap),
 // client/change.go (Change, Task), cmd/snapd/cli/notes.go (held: a hold that has not run out) at
 // bee548f7.
-import type { InstalledSnap } from '../live/state.js';
+import type { InstalledSnap, StoreChannel } from '../live/state.js';
 import type { SnapdChangeJson, SnapdFindJson, SnapdSnapJson } from './api-types.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -21,12 +21,7 @@ export function mapInstalledSnaps(snaps: readonly SnapdSnapJson[] | null | undef
   });
 }
 
-/** A channel of the store's channel map: `track/risk` and what it holds now. */
-export interface StoreChannel {
-  channel: string;
-  revision: string;
-  version: string;
-}
+export type { StoreChannel } from '../live/state.js';
 
 export function mapStoreChannels(found: SnapdFindJson | null | undefined): StoreChannel[] {
   return Object.entries(found?.channels ?? {})

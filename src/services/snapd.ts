@@ -7,6 +7,7 @@
 import { ApiError, RemoteTimeout, type Host } from '../remote/index.js';
 import type { InstalledSnap } from '../live/state.js';
 import type { SnapdChangeJson, SnapdFindJson, SnapdSnapJson, SnapdSystemInfoJson } from './api-types.js';
+import { visible } from '../preseed/text.js';
 import { get, whenInstalled } from './read.js';
 import { mapChange, mapInstalledSnaps, mapStoreChannels, type SnapdChange, type StoreChannel } from './snapd-map.js';
 
@@ -15,17 +16,53 @@ export type { SnapdChange, StoreChannel } from './snapd-map.js';
 export interface SnapdRead {
   version: string;
   snaps: InstalledSnap[];
+  /** Changes in progress: an auto-refresh of a listed snap is one the plan must wait for. */
+  changes: SnapdChange[];
 }
 
-/** snapd's version and what it has installed, or null when the machine has no snapd. */
+/** snapd's version, what it has installed and its changes in progress, or null when the machine has no snapd. */
 export function readSnapd(host: Host, now: () => Date = () => new Date()): Promise<SnapdRead | null> {
   return whenInstalled(async () => {
-    const [snaps, info] = await Promise.all([
+    const [snaps, info, changes] = await Promise.all([
       get<SnapdSnapJson[] | null>(host, 'snapd', '/v2/snaps'),
       get<SnapdSystemInfoJson | null>(host, 'snapd', '/v2/system-info'),
+      readChanges(host),
     ]);
-    return { version: typeof info?.version === 'string' ? info.version : '', snaps: mapInstalledSnaps(snaps, now()) };
+    return { version: typeof info?.version === 'string' ? info.version : '', snaps: mapInstalledSnaps(snaps, now()), changes };
   });
+}
+
+/** What POST /v2/snaps/{name} is asked (daemon/api_snaps.go snapInstruction at bee548f7): a channel,
+ *  and either a cohort (`"+"`: snapd creates or joins the snap's cohort) or a pinned revision. */
+export interface SnapAction {
+  action: 'install' | 'refresh';
+  channel: string;
+  cohort: boolean;
+  revision: number | null;
+}
+
+/** Starts an install or refresh and returns its change's id (snapd answers 202 async). */
+export async function postSnap(host: Host, name: string, a: SnapAction): Promise<string> {
+  const body = {
+    action: a.action, channel: a.channel,
+    ...(a.revision !== null ? { revision: String(a.revision) } : a.cohort ? { 'cohort-key': '+' } : {}),
+  };
+  const r = await host.request('snapd', 'POST', `/v2/snaps/${encodeURIComponent(name)}`, body);
+  if (r.type !== 'async' || r.operation === '') throw new Error(`${host.name}: snapd answered the ${a.action} of ${name} without a change`);
+  return r.operation;
+}
+
+/** Holds the snaps' refreshes for ever at the general level (POST /v2/snaps, snapHoldMany), waited for. */
+export async function holdSnaps(host: Host, names: readonly string[], opts: WaitChangeOptions): Promise<SnapdChange> {
+  const r = await host.request('snapd', 'POST', '/v2/snaps', { action: 'hold', snaps: names, time: 'forever', 'hold-level': 'general' });
+  return r.type === 'async' && r.operation !== '' ? waitChange(host, r.operation, opts) : mapChange({ ready: true, status: 'Done' });
+}
+
+/** A change that did not end Done, in snapd's words with the task log, for a step's error. */
+export function changeFailure(host: string, c: SnapdChange): string | null {
+  if (c.status === 'Done') return null;
+  const log = c.log.flatMap((t) => t.lines.map((l) => `  ${visible(t.task)}: ${visible(l)}`));
+  return `${host}: snapd's change ${visible(c.id)} (${visible(c.summary)}) ended ${visible(c.status)}${c.err ? `: ${visible(c.err)}` : ''}${log.length ? `\n${log.join('\n')}` : ''}`;
 }
 
 /** The store's channels of a snap and their revisions (GET /v2/find?name=), or null when the store

@@ -29,7 +29,7 @@ import { readCephCluster, type CephClusterView } from '../services/microceph.js'
 import { readCoreMembers, readCoreServer, type CoreServer, type CoreService } from '../services/microcluster.js';
 import { readOvnCluster, type OvnClusterView } from '../services/microovn.js';
 import { whenInstalled } from '../services/read.js';
-import { emptyClusters, rowsOf, withoutRows, type HostFacts, type LiveState, type LxdMachine, type MicroCloudCluster, type MicroMachine, type MicroMember } from '../live/state.js';
+import { emptyClusters, rowsOf, withoutRows, type HostFacts, type LiveState, type LxdMachine, type MicroCloudCluster, type MicroMachine, type MicroMember, type ServiceName } from '../live/state.js';
 import type { MachineTarget } from './targets.js';
 
 export interface GatherOptions {
@@ -94,10 +94,16 @@ async function readMicroOwn(host: Host, service: CoreService): Promise<MicroOwn>
   return r ?? { state: 'absent' };
 }
 
-async function readOwn(host: Host): Promise<Own> {
+/** Host facts not read (`only`): the caller keeps the ones it has. */
+const NO_FACTS: HostFacts = { hostname: '', interfaces: [], defaultRoute: null, snaps: [] };
+
+/** `only`: just these daemons, and no host facts; the rest reads as not installed. */
+async function readOwn(host: Host, only?: ReadonlySet<ServiceName>): Promise<Own> {
+  const wants = (s: ServiceName): boolean => !only || only.has(s);
+  const micro = async (s: CoreService): Promise<MicroOwn> => (wants(s) ? readMicroOwn(host, s) : { state: 'absent' });
   const [facts, lxd, microceph, microovn, microcloud] = await Promise.all([
-    readHostFacts(host), readLxd(host, { parts: MACHINE_LXD_PARTS }),
-    readMicroOwn(host, 'microceph'), readMicroOwn(host, 'microovn'), readMicroOwn(host, 'microcloud'),
+    only ? NO_FACTS : readHostFacts(host), wants('lxd') ? readLxd(host, { parts: MACHINE_LXD_PARTS }) : null,
+    micro('microceph'), micro('microovn'), micro('microcloud'),
   ]);
   return { facts, lxd, microceph, microovn, microcloud };
 }
@@ -170,14 +176,14 @@ function clusterKeys<V>(views: ReadonlyMap<string, V>, keys: readonly string[]):
 }
 
 /** Reads every machine over its open connection, cluster-wide data once per cluster. */
-async function readSite(entries: readonly { key: string; host: Host | undefined }[], parallelism: number): Promise<LiveState> {
+async function readSite(entries: readonly { key: string; host: Host | undefined }[], parallelism: number, only?: ReadonlyMap<string, ReadonlySet<ServiceName>>): Promise<LiveState> {
   const limit = pLimit(Math.max(1, parallelism));
   const hostOf = new Map(entries.flatMap((e) => (e.host ? [[e.key, e.host] as const] : [])));
   const failed = new Map<string, string>();
   // Phase 1: every machine's own facts.
   const own = new Map<string, Own>();
   await limit.map([...hostOf], async ([key, host]) => {
-    const r = await attempt(key, () => readOwn(host));
+    const r = await attempt(key, () => readOwn(host, only && (only.get(key) ?? new Set())));
     if (r.ok) own.set(key, r.value); else failed.set(key, r.reason);
   });
   const keys = entries.map((e) => e.key).filter((k) => own.has(k));
@@ -274,11 +280,14 @@ async function readSite(entries: readonly { key: string; host: Host | undefined 
 }
 
 /**
- * Reads the site again over connections that are already open (apply's check that a run converged).
- * A key without a connection is unreachable.
+ * Reads the site again over connections that are already open (apply's read under the lock, and its
+ * final check). A key without a connection is unreachable. `only`: of each machine just these
+ * daemons, without host facts (src/site/recheck.ts merges the answer into an earlier read).
  */
-export async function gatherOver(hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_READ_PARALLELISM): Promise<LiveState> {
-  return readSite(keys.map((key) => ({ key, host: hosts.get(key) })), parallelism);
+export async function gatherOver(
+  hosts: ReadonlyMap<string, Host>, keys: readonly string[], parallelism = DEFAULT_READ_PARALLELISM, only?: ReadonlyMap<string, ReadonlySet<ServiceName>>,
+): Promise<LiveState> {
+  return readSite(keys.map((key) => ({ key, host: hosts.get(key) })), parallelism, only);
 }
 
 /** Connects to every target (at most `parallelism` at once) and reads it. Never throws for a machine. */

@@ -11,7 +11,10 @@ import type { LiveState } from '../live/state.js';
 import type { ConnectOptions, RemoteLogger } from '../remote/index.js';
 import { READ_RETRY } from '../services/read.js';
 import { gather, gatherOver, type Gathered } from './gather.js';
+import { withSiteSnaps } from './gather-snaps.js';
+import { withRemovalFacts } from './gather-removal.js';
 import { readPlannedPreseed } from './preseed-file.js';
+import { mergeRead, recheckReads, type Reads } from './recheck.js';
 import { readSshConfig } from './ssh-config.js';
 import { siteTargets } from './targets.js';
 import { toolVersion } from './version.js';
@@ -54,6 +57,11 @@ export interface PlannedSite {
   plan: Plan;
   /** Gathers again over the open connections and plans: what is left to do. */
   replan(): Promise<Plan>;
+  /**
+   * Apply's final check: reads again only the daemons `touched` names (and the rest of their
+   * clusters, src/site/recheck.ts), and plans over the last read with those put in place.
+   */
+  recheck(touched: Reads): Promise<Plan>;
 }
 
 export async function planSite(site: LoadedSite, opts: PlanSiteOptions): Promise<PlannedSite> {
@@ -73,12 +81,25 @@ export async function planSite(site: LoadedSite, opts: PlanSiteOptions): Promise
   opts.logger.debug('gathered', { ms: Date.now() - started, unreachable });
   const version = toolVersion();
   const planFrom = (live: LiveState) => diff(desired, live, { preseedDigest: site.digest, marker: version });
+  // The file's snaps: the store's channels and Ceph's noout, read once per read of the site (gather-snaps.ts).
+  // The file's removals: each cluster's instances (gather-removal.ts), with the snaps' reads.
+  const snapsOf = async (live: LiveState, rereadSnapd = false) =>
+    withRemovalFacts(await withSiteSnaps(live, gathered.hosts, desired.snaps, rereadSnapd), gathered.hosts, desired.remove.length > 0);
+  gathered.live = await snapsOf(gathered.live);
   const keys = targets.map((t) => t.key);
+  // The read the last plan was made from: what a recheck leaves as it was.
+  let last = gathered.live;
   return {
     site,
     version,
     gathered,
-    plan: planFrom(gathered.live),
-    replan: async () => planFrom(await gatherOver(gathered.hosts, keys, opts.parallelism)),
+    plan: planFrom(last),
+    replan: async () => planFrom(last = await snapsOf(await gatherOver(gathered.hosts, keys, opts.parallelism))),
+    recheck: async (touched) => {
+      // Of the machines a full gather reads, in its order (the first member keys a cluster).
+      const all = recheckReads(last, touched);
+      const reads = new Map(keys.flatMap((k) => (all.has(k) ? [[k, all.get(k)!] as const] : [])));
+      return planFrom(await snapsOf(mergeRead(last, await gatherOver(gathered.hosts, [...reads.keys()], opts.parallelism, reads), reads), true));
+    },
   };
 }

@@ -44,7 +44,8 @@ function walk(schema: JsonSchema, node: JsonSchema, prefix: string, required: bo
       description: `${String(n['description'] ?? '')}${examples}`,
     });
   }
-  if (n['type'] === 'object') {
+  // A mapping, or a value that may also be one (a `remove:` entry: a name or a mapping).
+  if (n['type'] === 'object' || (Array.isArray(n['type']) && n['type'].includes('object'))) {
     const req = new Set((n['required'] ?? []) as string[]);
     for (const [key, child] of Object.entries((n['properties'] ?? {}) as Record<string, JsonSchema>)) {
       walk(schema, child, prefix === '' ? key : `${prefix}.${key}`, req.has(key), rows);

@@ -247,3 +247,25 @@ test('plan --out refuses to overwrite the preseed it reads, by any name, and lea
   expect(readFileSync(lab.file, 'utf8')).toBe(before);
   expect(lab.site.connections()).toBe(0);
 });
+
+test('removal: plan --json carries the destroy steps and their count; apply --json says how many it destroyed', async () => {
+  await lab.stop();
+  lab = await startLab({ nodes: 4 });
+  expect((await cli('apply', 'site.yaml', '--auto-approve', '--json')).code).toBe(0);
+  // The file drops node4 from systems and names it in remove: node4 is not even connected to.
+  lab.preseed['systems'] = systemsOf(lab).filter((s) => s.name !== 'node4');
+  lab.preseed['remove'] = ['node4'];
+  lab.write();
+  lab.site.resetCounters();
+  const plan = await cli('plan', 'site.yaml', '--json');
+  expect(plan.code).toBe(0);
+  const doc = JSON.parse(plan.stdout) as { steps: { address: string; action: string }[]; summary: Record<string, number> };
+  expect(doc.summary).toEqual({ add: 0, change: 0, destroy: 7 });
+  expect(doc.steps.map((s) => s.action)).toEqual(Array(7).fill('destroy'));
+  expect(doc.steps.map((s) => s.address).slice(-3)).toEqual(['lxd/member/node4', 'microovn/member/node4', 'microceph/member/node4']);
+  const applied = await cli('apply', 'site.yaml', '--auto-approve', '--json');
+  expect([applied.code, resultOf(applied.stdout)]).toEqual([0, { type: 'result', ok: true, added: 0, changed: 0, destroyed: 7, failed: [], not_started: [] }]);
+  expect(lab.site.connections('node4')).toBe(0);
+  const again = await cli('apply', 'site.yaml', '--auto-approve', '--json');
+  expect(resultOf(again.stdout)).toEqual({ type: 'result', ok: true, added: 0, changed: 0, failed: [], not_started: [] });
+}, 120_000);

@@ -31,11 +31,12 @@ const KITCHEN_SINK: PreseedInput = {
   ssh: { port: 22, user: 'root', identity_file: 'id', known_hosts: 'kh', jump: 'bastion' },
   lxd: { config: { 'images.auto_update_interval': 0, 'instances.migration.stateful': true, 'core.trust_password': 'sesame-sesame' } },
   snaps: {
-    lxd: { channel: '5.21/stable', revision: 33110, cohort: false, hold: true },
-    microceph: { channel: 'squid/stable', revision: 1228, cohort: false, hold: false },
-    microovn: { channel: '24.03/stable', revision: 667, cohort: false, hold: true },
-    microcloud: { channel: '2/stable', revision: 1144, cohort: false, hold: true },
+    lxd: { channel: '5.21/stable', revision: 33110, cohort: false, hold: true, allow_downgrade: false },
+    microceph: { channel: 'squid/stable', revision: 1228, cohort: false, hold: false, allow_downgrade: true },
+    microovn: { channel: '24.03/stable', revision: 667, cohort: false, hold: true, allow_downgrade: false },
+    microcloud: { channel: '2/stable', revision: 1144, cohort: false, hold: true, allow_downgrade: false },
   },
+  remove: ['n8', { name: 'n9', force: true, evacuate: false }],
 };
 
 /** Where the schema takes free keys (lxd.config): a fixture's keys there count as `<key>`. */
@@ -44,7 +45,7 @@ const MAPS = ['lxd.config'];
 function schemaKeys(schema: JsonSchema, node: JsonSchema, prefix: string, out: Set<string>): Set<string> {
   const ref = node['$ref'];
   const n = typeof ref === 'string' ? ((schema['$defs'] as Record<string, JsonSchema>)[ref.replace('#/$defs/', '')] ?? {}) : node;
-  if (n['type'] === 'object') {
+  if (n['type'] === 'object' || (Array.isArray(n['type']) && n['type'].includes('object'))) {
     for (const [k, child] of Object.entries((n['properties'] ?? {}) as Record<string, JsonSchema>)) {
       const path = prefix ? `${prefix}.${k}` : k;
       out.add(path);

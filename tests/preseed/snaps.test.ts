@@ -13,18 +13,24 @@ describe('valid', () => {
     const r = withSnaps('lxd: {channel: 5.21/stable}', 'microceph: {channel: squid/stable}', 'microovn: {channel: "24.03"}', 'microcloud: {channel: 2/stable, hold: false}');
     expect(r.diagnostics).toEqual([]);
     expect(r.desired!.snaps).toEqual({
-      lxd: { name: 'lxd', channel: '5.21/stable', revision: null, cohort: true, hold: true },
-      microceph: { name: 'microceph', channel: 'squid/stable', revision: null, cohort: true, hold: true },
-      microovn: { name: 'microovn', channel: '24.03/stable', revision: null, cohort: true, hold: true },
-      microcloud: { name: 'microcloud', channel: '2/stable', revision: null, cohort: true, hold: false },
+      lxd: { name: 'lxd', channel: '5.21/stable', revision: null, cohort: true, hold: true, allowDowngrade: false },
+      microceph: { name: 'microceph', channel: 'squid/stable', revision: null, cohort: true, hold: true, allowDowngrade: false },
+      microovn: { name: 'microovn', channel: '24.03/stable', revision: null, cohort: true, hold: true, allowDowngrade: false },
+      microcloud: { name: 'microcloud', channel: '2/stable', revision: null, cohort: true, hold: false, allowDowngrade: false },
     });
   });
 
   test('a pinned revision is installed without a cohort; cohort: false is allowed with it', () => {
     const r = withSnaps('lxd: {channel: 5.21/stable, revision: 33110}', 'microceph: {channel: squid/stable, revision: 1228, cohort: false}');
     expect(r.diagnostics).toEqual([]);
-    expect(r.desired!.snaps.lxd).toEqual({ name: 'lxd', channel: '5.21/stable', revision: 33110, cohort: false, hold: true });
+    expect(r.desired!.snaps.lxd).toEqual({ name: 'lxd', channel: '5.21/stable', revision: 33110, cohort: false, hold: true, allowDowngrade: false });
     expect(r.desired!.snaps.microceph).toMatchObject({ revision: 1228, cohort: false });
+  });
+
+  test('allow_downgrade is off unless the file says true', () => {
+    const r = withSnaps('lxd: {channel: 5.21/stable, allow_downgrade: true}', 'microceph: {channel: squid/stable}');
+    expect(r.diagnostics).toEqual([]);
+    expect([r.desired!.snaps.lxd!.allowDowngrade, r.desired!.snaps.microceph!.allowDowngrade]).toEqual([true, false]);
   });
 
   test('without the block, or with an empty one, no snap is owned', () => {

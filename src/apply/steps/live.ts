@@ -2,7 +2,9 @@
 // machines it looks at, and of each daemon only the parts that kind's `satisfied` reads (READS_BY_KIND),
 // read by the same readers gather uses (src/services, asked for parts), so the answer apply gets is
 // the one the planner would get from a full gather at that moment, in the fields that decide.
-import { liveFromViews, type HostFacts, type LiveState, type ReachableMachine, type ServiceName } from '../../live/state.js';
+import { readCephHealth, readNoout } from '../../services/ceph-cli.js';
+import { readSnapd } from '../../services/snapd.js';
+import { liveFromViews, type SiteSnaps, type HostFacts, type LiveState, type ReachableMachine, type ServiceName } from '../../live/state.js';
 import type { StepKind } from '../../plan/index.js';
 import { ALL_LXD_PARTS, readLxd, type LxdPart } from '../../services/lxd.js';
 import { ALL_CEPH_PARTS, readMicroCeph, type CephPart } from '../../services/microceph.js';
@@ -24,7 +26,11 @@ export interface LiveRead {
   services: readonly ServiceName[];
   /** Only these parts of the daemons (default: READS_BY_KIND of the step's kind, else everything). */
   parts?: LiveParts;
+  /** The snaps' side: snapd's list (host.snaps), Ceph's health and noout (LiveState.snaps) from this machine. */
+  snaps?: readonly SnapSide[];
 }
+
+export type SnapSide = 'installed' | 'ceph-health' | 'noout';
 
 /**
  * What each kind's `satisfied` (src/plan/steps/<kind>.ts) reads, as reader parts. `server` is LXD's
@@ -53,11 +59,22 @@ export const READS_BY_KIND: { [K in StepKind]: LiveParts } = {
   'lxd-network': { lxd: ['server', 'networks'] },
   'lxd-profile': { lxd: ['profile'] },
   'lxd-volume': { lxd: ['server', 'volumes'] },
+  'microceph-disk-remove': { microceph: ['server', 'disks'] },
+  'lxd-volume-remove': { lxd: ['server', 'volumes'] },
+  'lxd-member-evacuate': { lxd: ['server', 'members'] },
+  'lxd-member-remove': { lxd: ['server', 'members'] },
+  'microovn-member-remove': { microovn: ['members'] },
+  'microceph-member-remove': { microceph: ['members'] },
+  'microcloud-member-remove': { microcloud: ['members'] },
+  // The snap kinds read snapd and Ceph's CLI (LiveRead.snaps); a gate the members of its service.
+  'snap': {},
+  'gate': { lxd: ['members'], microovn: ['members'], microcloud: ['members'], microceph: ['members'] },
+  'microceph-noout': {},
 };
 
 const ALL: Required<LiveParts> = { lxd: ALL_LXD_PARTS, microceph: ALL_CEPH_PARTS, microovn: ALL_OVN_PARTS, microcloud: ALL_CLOUD_PARTS };
 
-/** Host facts are never read for a step: no kind's `satisfied` looks at them. */
+/** Host facts are not read for a step; only the snap kinds look at them, at host.snaps (LiveRead.snaps). */
 const noHostFacts = (): HostFacts => ({ hostname: '', interfaces: [], defaultRoute: null, snaps: [] });
 
 /**
@@ -70,7 +87,11 @@ const noHostFacts = (): HostFacts => ({ hostname: '', interfaces: [], defaultRou
 export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: StepKind): Promise<LiveState> {
   const byKind = kind ? READS_BY_KIND[kind] : undefined;
   const wanted = new Map<string, Map<ServiceName, Set<string>>>();
+  const sides = new Map<string, Set<SnapSide>>();
   for (const r of reads) {
+    const side = sides.get(r.machine) ?? new Set<SnapSide>();
+    for (const x of r.snaps ?? []) side.add(x);
+    sides.set(r.machine, side);
     const services = wanted.get(r.machine) ?? new Map<ServiceName, Set<string>>();
     for (const s of r.services) {
       const parts = services.get(s) ?? new Set<string>();
@@ -79,6 +100,8 @@ export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: 
     }
     wanted.set(r.machine, services);
   }
+  // A Ceph health that cannot be read (its daemon restarting) is a closed gate, not an error.
+  const site: SiteSnaps = { store: {}, noout: null };
   const machines = await Promise.all([...wanted].map(async ([name, services]): Promise<[string, ReachableMachine]> => {
     const host = hostOf(hosts, name);
     const parts = <P extends string>(s: ServiceName): P[] => [...(services.get(s) ?? [])] as P[];
@@ -88,7 +111,12 @@ export async function readLive(hosts: Hosts, reads: readonly LiveRead[], kind?: 
       services.has('microovn') ? readMicroOvn(host, { parts: parts<OvnPart>('microovn') }) : null,
       services.has('microcloud') ? readMicroCloud(host, { parts: parts<CloudPart>('microcloud') }) : null,
     ]);
-    return [name, { reachable: true, host: noHostFacts(), lxd: lxd?.lxd ?? null, microceph, microovn, microcloud: cloud && microCloudLive(cloud) }];
+    const side = sides.get(name) ?? new Set<SnapSide>();
+    const host_ = side.has('installed') ? { ...noHostFacts(), snaps: (await readSnapd(host))?.snaps ?? [] } : noHostFacts();
+    if (side.has('ceph-health')) site.cephHealth = await readCephHealth(host).then(({ status, checks }) => ({ status, checks }), () => null);
+    if (side.has('noout')) site.noout = await readNoout(host).then(({ set, ours }) => ({ set, ours }));
+    return [name, { reachable: true, host: host_, lxd: lxd?.lxd ?? null, microceph, microovn, microcloud: cloud && microCloudLive(cloud) }];
   }));
-  return liveFromViews(Object.fromEntries(machines));
+  const live = liveFromViews(Object.fromEntries(machines));
+  return site.cephHealth !== undefined || site.noout !== null ? { ...live, snaps: site } : live;
 }

@@ -25,6 +25,15 @@
 //   lxd/profile/default                      root and eth0 devices
 //   lxd/volume/local/{images,backups}@<m>    per-member custom volumes
 //   lxd/server-config/storage@<m>            storage.images_volume / storage.backups_volume
+//   snap/<name>@<m>                          install or refresh one of the four snaps, then hold it (src/plan/plan-snaps.ts:
+//                                            before every other step; refreshes in MicroCloud's order)
+//   gate/ceph-health[@<m>], gate/<svc>-online[@<m>]   the refresh walk's health checks
+//   microceph/noout, microceph/noout/unset   Ceph's noout around the MicroCeph refreshes
+//   removal (src/plan/plan-remove.ts), `- destroy`, each through a surviving member, one member at a time:
+//   lxd/member/<m>/evacuate                  its instances move to the other members (the entry's evacuate: true)
+//   microceph/disk/<m>/osd.<n>               one OSD of the member leaves Ceph
+//   lxd/volume/local/{images,backups}@<m>    its volume, after the storage.*_volume key pointing at it
+//   lxd/member/<m>, microovn/member/<m>, microceph/member/<m>, microcloud/member/<m>   it leaves each cluster
 import type { LiveState } from '../../live/state.js';
 import type { Step, StepKind, StepOf } from '../plan.js';
 import { lxdBootstrap } from './lxd-bootstrap.js';
@@ -45,6 +54,13 @@ import { microovnBootstrap } from './microovn-bootstrap.js';
 import { microovnJoin } from './microovn-join.js';
 import { microcloudBootstrap } from './microcloud-bootstrap.js';
 import { microcloudJoin } from './microcloud-join.js';
+import { gate } from './gate.js';
+import { microcephNoout } from './microceph-noout.js';
+import { snap } from './snap.js';
+import { lxdMemberRemove, microcephMemberRemove, microcloudMemberRemove, microovnMemberRemove } from './member-remove.js';
+import { microcephDiskRemove } from './microceph-disk-remove.js';
+import { lxdMemberEvacuate } from './lxd-member-evacuate.js';
+import { lxdVolumeRemove } from './lxd-volume-remove.js';
 import type { StepSpec } from './spec.js';
 
 export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
@@ -66,6 +82,16 @@ export const STEP_SPECS: { [K in StepKind]: StepSpec<K> } = {
   'lxd-network': lxdNetwork,
   'lxd-profile': lxdProfile,
   'lxd-volume': lxdVolume,
+  'microceph-disk-remove': microcephDiskRemove,
+  'lxd-volume-remove': lxdVolumeRemove,
+  'lxd-member-evacuate': lxdMemberEvacuate,
+  'lxd-member-remove': lxdMemberRemove,
+  'microovn-member-remove': microovnMemberRemove,
+  'microceph-member-remove': microcephMemberRemove,
+  'microcloud-member-remove': microcloudMemberRemove,
+  'snap': snap,
+  'gate': gate,
+  'microceph-noout': microcephNoout,
 };
 
 export function specOf<K extends StepKind>(kind: K): StepSpec<K> {

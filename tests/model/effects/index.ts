@@ -21,6 +21,11 @@ import { microovnBootstrap } from './microovn-bootstrap.js';
 import { microovnJoin } from './microovn-join.js';
 import { microcloudBootstrap } from './microcloud-bootstrap.js';
 import { microcloudJoin } from './microcloud-join.js';
+import { gate, microcephNoout, snap } from './snap.js';
+import { lxdMemberRemove, microcephMemberRemove, microcloudMemberRemove, microovnMemberRemove } from './member-remove.js';
+import { lxdVolumeRemove } from './lxd-volume-remove.js';
+import { lxdMemberEvacuate } from './lxd-member-evacuate.js';
+import { microcephDiskRemove } from './microceph-disk-remove.js';
 import type { Effect } from './model.js';
 
 export const EFFECTS: { [K in StepKind]: Effect<K> } = {
@@ -42,6 +47,16 @@ export const EFFECTS: { [K in StepKind]: Effect<K> } = {
   'lxd-network': lxdNetwork,
   'lxd-profile': lxdProfile,
   'lxd-volume': lxdVolume,
+  'microceph-disk-remove': microcephDiskRemove,
+  'lxd-volume-remove': lxdVolumeRemove,
+  'lxd-member-evacuate': lxdMemberEvacuate,
+  'lxd-member-remove': lxdMemberRemove,
+  'microovn-member-remove': microovnMemberRemove,
+  'microceph-member-remove': microcephMemberRemove,
+  'microcloud-member-remove': microcloudMemberRemove,
+  'snap': snap,
+  'gate': gate,
+  'microceph-noout': microcephNoout,
 };
 
 /** The live state after the step has run, as the daemons would leave it. Pure: `live` is not changed. */
