@@ -9,7 +9,7 @@ import type { LabSite } from '../../src/lab/lab-site.js';
 import type { Host } from '../../src/remote/index.js';
 import { apply, desiredOf, planFor, preseed, startLab, type Lab } from '../apply/helpers.js';
 import { siteState, type SiteState } from '../apply/state.js';
-import { reached, spread } from './helpers.js';
+import { reached, spread, killAfterMutations } from './helpers.js';
 
 const four = desiredOf(preseed({ nodes: [1, 2, 3, 4] }));
 const removing = desiredOf(`${preseed({ nodes: [1, 2, 3] })}remove:\n  - node4\n`);
@@ -67,15 +67,9 @@ test.each(INDICES)('killed after mutating request %i of the removal: the next ap
   lab = await builtLab();
   const l = lab;
   const first = only(l.hosts);
-  const killed = new AbortController();
-  l.site.dropConnectionsAfterMutations(k, {
-    onDrop: () => {
-      killed.abort();
-      for (const h of l.hosts.values()) void h.close();
-    },
-  });
-  await apply(l, removing, await planFor(l, removing, first), { signal: killed.signal }, first);
-  expect(killed.signal.aborted).toBe(true);
+  const killed = killAfterMutations(l, k);
+  await apply(l, removing, await planFor(l, removing, first), { signal: killed }, first);
+  expect(killed.aborted).toBe(true);
 
   const hosts = only(await l.otherHosts());
   const holder = await forceUnlock(hosts.get('node1')!);

@@ -9,7 +9,7 @@
 import { forceUnlock } from '../../src/apply/index.js';
 import { desiredOf, preseed, startLab, type Lab } from '../apply/helpers.js';
 import { RESTARTS, applyWithSnaps, bareMachines, errorsOf, planWithSnaps, snapsBlock } from '../apply/snaps-helpers.js';
-import { spread } from './helpers.js';
+import { spread, killAfterMutations } from './helpers.js';
 
 const site = preseed({ nodes: [1, 2, 3] });
 const before = desiredOf(site + snapsBlock('5.21/stable'));
@@ -47,15 +47,9 @@ test('an uninterrupted walk makes 11 mutating requests: a refresh per snap and m
 test.each(spread(WALK_MUTATIONS, 4))('killed after mutating request %i of the walk: the next apply converges', async (k) => {
   lab = await built();
   const l = lab;
-  const killed = new AbortController();
-  l.site.dropConnectionsAfterMutations(k, {
-    onDrop: () => {
-      killed.abort();
-      for (const h of l.hosts.values()) void h.close();
-    },
-  });
-  await applyWithSnaps(l, after, await planWithSnaps(l.hosts, after), { signal: killed.signal });
-  expect(killed.signal.aborted).toBe(true);
+  const killed = killAfterMutations(l, k);
+  await applyWithSnaps(l, after, await planWithSnaps(l.hosts, after), { signal: killed });
+  expect(killed.aborted).toBe(true);
 
   // A new process, after snapd has finished what the dead one started; its lock is released by hand.
   await l.site.snapsSettled();

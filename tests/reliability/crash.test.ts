@@ -10,7 +10,7 @@
 import { forceUnlock } from '../../src/apply/index.js';
 import { apply, desiredOf, planAndApply, planFor, preseed, startLab, type Lab } from '../apply/helpers.js';
 import { liveTokens, siteState, type SiteState } from '../apply/state.js';
-import { duplicated, onceOnlyCreations, spread } from './helpers.js';
+import { duplicated, onceOnlyCreations, spread, killAfterMutations } from './helpers.js';
 
 const desired = desiredOf(preseed({ nodes: [1, 2, 3], cephfs: true }));
 let reference: SiteState;
@@ -48,15 +48,9 @@ const INDICES = spread(56, 4);
 test.each(INDICES)('killed after mutating request %i: the next apply converges, nothing twice', async (k) => {
   lab = await startLab({ nodes: 3, site: { logBodies: true } });
   const l = lab;
-  const killed = new AbortController();
-  l.site.dropConnectionsAfterMutations(k, {
-    onDrop: () => {
-      killed.abort();
-      for (const h of l.hosts.values()) void h.close();
-    },
-  });
-  await planAndApply(l, desired, { signal: killed.signal });
-  expect(killed.signal.aborted).toBe(true);
+  const killed = killAfterMutations(l, k);
+  await planAndApply(l, desired, { signal: killed });
+  expect(killed.aborted).toBe(true);
 
   // A new process: new connections. A killed run cannot release the lock; its operator does.
   const hosts = await l.otherHosts();

@@ -2,6 +2,7 @@
 // a case fails, reading the lab's request log for work that must happen once, and the forms a
 // secret can take in output.
 import type { HttpEvent, LabSite } from '../../src/lab/lab-site.js';
+import type { Host } from '../../src/remote/index.js';
 
 /** RELIABILITY_FULL=1 runs every case of each matrix; the default is a fixed, spread-out subset. */
 export const FULL = process.env['RELIABILITY_FULL'] === '1';
@@ -102,4 +103,19 @@ export function leaks(texts: Record<string, string>, secrets: readonly string[])
     }
   }
   return out;
+}
+
+/**
+ * Kills the run after the site's k-th mutating request, as a dead process would: that request is
+ * applied, then every connection drops before its answer and the returned signal aborts the run.
+ */
+export function killAfterMutations(l: { site: LabSite; hosts: ReadonlyMap<string, Host> }, k: number): AbortSignal {
+  const killed = new AbortController();
+  l.site.dropConnectionsAfterMutations(k, {
+    onDrop: () => {
+      killed.abort();
+      for (const h of l.hosts.values()) void h.close();
+    },
+  });
+  return killed.signal;
 }
