@@ -128,7 +128,7 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
     if (opts.forceUnlock) return await releaseLock(ctx, planned, first, say, fail);
     const refusal = refuseOnFindings(first);
     if (refusal) {
-      if (!opts.json) io.stdout.write(renderPlanText(first, { color: io.isTTY }));
+      if (!opts.json) io.stdout.write(renderPlanText(first, { color: ctx.color === true }));
       return fail(refusal, { findings: first.findings });
     }
     // Refusals that the first read already proves cost no lock and no write of any kind.
@@ -136,7 +136,7 @@ async function applyRun(ctx: CommandContext, file: string, opts: ApplyCommandOpt
     if (early) return fail(early);
     if (first.steps.length === 0) return noChanges(opts, first, say);
     if (!opts.autoApprove && !io.stdin?.isTTY) {
-      if (!opts.json) io.stdout.write(renderPlanText(first, { color: io.isTTY }));
+      if (!opts.json) io.stdout.write(renderPlanText(first, { color: ctx.color === true }));
       return fail('refusing to apply: stdin is not a terminal to confirm on. Review the plan and run again with --auto-approve.', { not_started: first.steps.map((s) => s.address) });
     }
 
@@ -186,7 +186,7 @@ async function underLock(
   const movedSince = savedPlanRefusal(file, saved, plan);
   if (movedSince) return fail(movedSince);
   if (plan.steps.length === 0) return noChanges(opts, plan, say);
-  if (!opts.json) io.stdout.write(renderPlanText(plan, { color: io.isTTY }));
+  if (!opts.json) io.stdout.write(renderPlanText(plan, { color: ctx.color === true }));
   if (!opts.autoApprove) {
     if (!(await confirm(io))) {
       io.stderr.write('Apply cancelled: nothing was changed.\n');
@@ -234,7 +234,7 @@ async function installsBeforeLock(
   ctx: CommandContext, site: LoadedSite, planned: PlannedSite, plan: Plan, installs: Plan, opts: ApplyCommandOptions, say: Say,
 ): Promise<ApplyResult | null> {
   const { io } = ctx;
-  if (!opts.json) io.stdout.write(renderPlanText(plan, { color: io.isTTY }));
+  if (!opts.json) io.stdout.write(renderPlanText(plan, { color: ctx.color === true }));
   say(`The site lock lives in LXD, which this plan installs on ${plan.initiator}: its ${installs.steps.length} snap installs run first, then the site is read again under the lock and the rest is shown${opts.autoApprove ? '' : ' to confirm'}.`);
   if (!opts.autoApprove && !(await confirm(io))) {
     io.stderr.write('Apply cancelled: nothing was changed.\n');

@@ -5,8 +5,10 @@ import type { SecretSet } from '../secrets.js';
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** Whether stderr is a terminal (colors, progress redrawn in place). */
+  /** Whether stderr is a terminal (the logs' colors, progress redrawn in place). */
   isTTY: boolean;
+  /** Whether stdout is a terminal: a plan printed there may have colors; piped to a file, never. */
+  stdoutIsTTY?: boolean;
   /** Where confirmation is read from; absent or not a terminal: no prompt (apply needs --auto-approve). */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   cwd: string;
@@ -17,6 +19,9 @@ export interface CommandContext {
   io: CliIo;
   log: winston.Logger;
   secrets: SecretSet;
+  /** Colors in what is printed on stdout (the plan's destroy lines): stdout is a terminal, and
+   *  neither --no-color nor NO_COLOR says otherwise. */
+  color?: boolean;
 }
 
 /** Exit codes are a contract (docs/exit-codes.md). */

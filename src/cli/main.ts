@@ -214,7 +214,7 @@ function help(): string {
 const GLOBAL_HELP = [
   '  --log-format text|json   Log as readable text (default) or JSON lines; logs go to stderr',
   '  --log-level LEVEL        error, warn, info (default) or debug',
-  '  --no-color               No colors in logs',
+  '  --no-color               No colors (logs on a terminal, the plan on a terminal; also NO_COLOR=1)',
   '  -h, --help               Show help (also `microcloud <command> --help`)',
   '  --version                Show the version',
 ];
@@ -281,14 +281,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const format = choice<LogFormat>(values['log-format'], ['text', 'json'], '--log-format') ?? 'text';
     const level = choice<LogLevel>(values['log-level'], ['error', 'warn', 'info', 'debug'], '--log-level') ?? 'info';
     const { createLogger } = await import('./log.js');
-    const log = createLogger({
-      format,
-      level,
-      secrets,
-      stream: io.stderr,
-      color: io.isTTY && values['no-color'] !== true && !io.env['NO_COLOR'],
-    });
-    return await command.run({ io, log, secrets }, positionals, values);
+    const colors = values['no-color'] !== true && !io.env['NO_COLOR'];
+    const log = createLogger({ format, level, secrets, stream: io.stderr, color: io.isTTY && colors });
+    return await command.run({ io, log, secrets, color: io.stdoutIsTTY === true && colors }, positionals, values);
   } catch (e) {
     if (e instanceof UsageError) {
       const more = e.command && COMMANDS[e.command] ? `Usage: ${COMMANDS[e.command]?.usage}` : "Run 'microcloud --help' for usage.";
@@ -310,7 +305,7 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY), cwd: process.cwd(), env: process.env };
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), cwd: process.cwd(), env: process.env };
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

@@ -57,7 +57,7 @@ export async function planCommand(ctx: CommandContext, file: string, opts: PlanC
     // Every finding names its machine; whoever watches the terminal sees why the exit code is 1.
     for (const f of plan.findings.filter((x) => x.severity === 'error')) io.stderr.write(`error: ${visible(f.message)}\n`);
   } else {
-    io.stdout.write(renderPlanText(plan, { color: io.isTTY }));
+    io.stdout.write(renderPlanText(plan, { color: ctx.color === true }));
   }
   if (opts.out !== undefined) {
     const note = (line: string) => (opts.json ? io.stderr : io.stdout).write(`${line}\n`);

@@ -20,10 +20,13 @@ export function collect(): { stream: PassThrough; text: () => string } {
 }
 
 /** Runs the CLI in this process (fast; same code as the binary). */
-export async function runCli(args: string[], opts: { cwd?: string; isTTY?: boolean } = {}): Promise<Run> {
+export async function runCli(args: string[], opts: { cwd?: string; isTTY?: boolean; stdoutIsTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const out = collect();
   const err = collect();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, isTTY: opts.isTTY ?? false, cwd: opts.cwd ?? process.cwd(), env: { HOME: '/nonexistent-home' } });
+  const code = await main(args, {
+    stdout: out.stream, stderr: err.stream, isTTY: opts.isTTY ?? false, stdoutIsTTY: opts.stdoutIsTTY ?? false,
+    cwd: opts.cwd ?? process.cwd(), env: { HOME: '/nonexistent-home', ...opts.env },
+  });
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out.text(), stderr: err.text() };
 }
