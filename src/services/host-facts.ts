@@ -8,7 +8,7 @@ import type { Host } from '../remote/index.js';
 import { RemoteCommandFailed } from '../remote/index.js';
 import type { HostFacts } from '../live/state.js';
 import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr } from './host-parse.js';
-import { readSnapd } from './snapd.js';
+import { readSnapd, type SnapdRead } from './snapd.js';
 
 const READ = { sudo: false, timeoutMs: 30_000, idempotent: true, check: false } as const;
 
@@ -66,6 +66,13 @@ export async function readHostFacts(host: Host): Promise<HostFacts> {
     hostname: parseHostname(hostname.stdout),
     interfaces: parseIpAddr(addrs.stdout),
     defaultRoute: parseDefaultRoute(route.stdout),
+    ...snapdFacts(snapd),
+  };
+}
+
+/** The host facts a read of snapd gives: its snaps, its version (null: no snapd), its changes in progress. */
+export function snapdFacts(snapd: SnapdRead | null): Pick<HostFacts, 'snaps' | 'snapd' | 'snapChanges'> {
+  return {
     snaps: snapd?.snaps ?? [],
     snapd: snapd ? { version: snapd.version } : null,
     ...(snapd && snapd.changes.length > 0

@@ -4,6 +4,7 @@
 // with Ceph's health it shows in (from the first MicroCeph member, unless gather saw Ceph without
 // quorum: the CLI would block), so a health gate is judged at plan time as apply judges it.
 import { readNoout } from '../services/ceph-cli.js';
+import { snapdFacts } from '../services/host-facts.js';
 import { readSnapd, readStoreChannels } from '../services/snapd.js';
 import type { DesiredSnaps } from '../preseed/snaps.js';
 import { Unreachable, type Host } from '../remote/index.js';
@@ -39,12 +40,8 @@ export async function withSiteSnaps(live: LiveState, hosts: ReadonlyMap<string, 
     await Promise.all(Object.entries(live.machines).map(async ([k, m]) => {
       const host = hosts.get(k);
       if (!m.reachable || !host) return;
-      const s = await readSnapd(host);
       const { snapChanges: _old, ...facts } = m.host;
-      out.machines[k] = {
-        ...m, host: { ...facts, snaps: s?.snaps ?? [], snapd: s ? { version: s.version } : null,
-          ...(s && s.changes.length > 0 ? { snapChanges: s.changes.map((c) => ({ id: c.id, kind: c.kind, summary: c.summary, snaps: c.snapNames })) } : {}) },
-      };
+      out.machines[k] = { ...m, host: { ...facts, ...snapdFacts(await readSnapd(host)) } };
     }));
   }
   const snaps = await readSiteSnaps(out, hosts, names);
