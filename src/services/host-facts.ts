@@ -8,7 +8,7 @@ import type { Host } from '../remote/index.js';
 import { RemoteCommandFailed } from '../remote/index.js';
 import type { HostFacts } from '../live/state.js';
 import { HostOutputError, parseDefaultRoute, parseHostname, parseIpAddr } from './host-parse.js';
-import { readSnapd, type SnapdRead } from './snapd.js';
+import { readSnapd, type SnapdChange, type SnapdRead } from './snapd.js';
 
 const READ = { sudo: false, timeoutMs: 30_000, idempotent: true, check: false } as const;
 
@@ -70,12 +70,12 @@ export async function readHostFacts(host: Host): Promise<HostFacts> {
   };
 }
 
-/** The host facts a read of snapd gives: its snaps, its version (null: no snapd), its changes in progress. */
-export function snapdFacts(snapd: SnapdRead | null): Pick<HostFacts, 'snaps' | 'snapd' | 'snapChanges'> {
-  return {
-    snaps: snapd?.snaps ?? [],
-    snapd: snapd ? { version: snapd.version } : null,
-    ...(snapd && snapd.changes.length > 0
-      ? { snapChanges: snapd.changes.map((c) => ({ id: c.id, kind: c.kind, summary: c.summary, snaps: c.snapNames })) } : {}),
-  };
+/** The host facts a read of snapd gives: its snaps and its version (null: no snapd). */
+export function snapdFacts(snapd: SnapdRead | null): Pick<HostFacts, 'snaps' | 'snapd'> {
+  return { snaps: snapd?.snaps ?? [], snapd: snapd ? { version: snapd.version } : null };
+}
+
+/** snapd's changes in progress as host facts (none: no field). */
+export function snapChangeFacts(changes: readonly SnapdChange[]): Pick<HostFacts, 'snapChanges'> {
+  return changes.length > 0 ? { snapChanges: changes.map((c) => ({ id: c.id, kind: c.kind, summary: c.summary, snaps: c.snapNames })) } : {};
 }

@@ -16,19 +16,17 @@ export type { SnapdChange, StoreChannel } from './snapd-map.js';
 export interface SnapdRead {
   version: string;
   snaps: InstalledSnap[];
-  /** Changes in progress: an auto-refresh of a listed snap is one the plan must wait for. */
-  changes: SnapdChange[];
 }
 
-/** snapd's version, what it has installed and its changes in progress, or null when the machine has no snapd. */
+/** snapd's version and what it has installed, or null when the machine has no snapd. Its changes in
+ *  progress matter only to a file with snaps: (readChanges, src/site/gather-snaps.ts). */
 export function readSnapd(host: Host, now: () => Date = () => new Date()): Promise<SnapdRead | null> {
   return whenInstalled(async () => {
-    const [snaps, info, changes] = await Promise.all([
+    const [snaps, info] = await Promise.all([
       get<SnapdSnapJson[] | null>(host, 'snapd', '/v2/snaps'),
       get<SnapdSystemInfoJson | null>(host, 'snapd', '/v2/system-info'),
-      readChanges(host),
     ]);
-    return { version: typeof info?.version === 'string' ? info.version : '', snaps: mapInstalledSnaps(snaps, now()), changes };
+    return { version: typeof info?.version === 'string' ? info.version : '', snaps: mapInstalledSnaps(snaps, now()) };
   });
 }
 

@@ -1,11 +1,12 @@
 // The site's side of the snaps, read once per site after the machines (src/site/gather.ts) and only
-// when the file lists snaps: each listed snap's channel map in the store (GET /v2/find, from the
+// when the file lists snaps: each machine's snapd changes in progress, each listed snap's channel map in the store (GET /v2/find, from the
 // first machine with snapd: one store serves them all) and Ceph's noout with this tool's marker
 // with Ceph's health it shows in (from the first MicroCeph member, unless gather saw Ceph without
 // quorum: the CLI would block), so a health gate is judged at plan time as apply judges it.
 import { readNoout } from '../services/ceph-cli.js';
-import { snapdFacts } from '../services/host-facts.js';
-import { readSnapd, readStoreChannels } from '../services/snapd.js';
+import { snapChangeFacts, snapdFacts } from '../services/host-facts.js';
+import { whenInstalled } from '../services/read.js';
+import { readChanges, readSnapd, readStoreChannels } from '../services/snapd.js';
 import type { DesiredSnaps } from '../preseed/snaps.js';
 import { Unreachable, type Host } from '../remote/index.js';
 import { recordOf, type LiveState, type SiteSnaps } from '../live/state.js';
@@ -36,15 +37,22 @@ export async function withSiteSnaps(live: LiveState, hosts: ReadonlyMap<string, 
   const names = Object.keys(wanted);
   if (names.length === 0) return live;
   const out: LiveState = { ...live, machines: { ...live.machines } };
-  if (rereadSnapd) {
-    await Promise.all(Object.entries(live.machines).map(async ([k, m]) => {
+  // Each machine's changes in progress (an auto-refresh of a listed snap is one the plan waits for),
+  // read only for a file with snaps: and beside the site's reads, so they add no round.
+  const [snaps] = await Promise.all([
+    readSiteSnaps(live, hosts, names),
+    ...Object.entries(live.machines).map(async ([k, m]) => {
       const host = hosts.get(k);
       if (!m.reachable || !host) return;
+      if (!rereadSnapd && !m.host.snapd) return;
       const { snapChanges: _old, ...facts } = m.host;
-      out.machines[k] = { ...m, host: { ...facts, ...snapdFacts(await readSnapd(host)) } };
-    }));
-  }
-  const snaps = await readSiteSnaps(out, hosts, names);
+      const [fresh, changes] = await Promise.all([
+        rereadSnapd ? readSnapd(host).then(snapdFacts) : {},
+        whenInstalled(() => readChanges(host)),
+      ]);
+      out.machines[k] = { ...m, host: { ...facts, ...fresh, ...snapChangeFacts(changes ?? []) } };
+    }),
+  ]);
   return waitingLxd({ ...out, snaps }, hosts, wanted);
 }
 

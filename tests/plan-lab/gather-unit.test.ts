@@ -11,7 +11,6 @@ function bareHost(name: string): FakeHost {
   h.commands.set('ip -4 -j route show default', '[]');
   h.answers.set('snapd /v2/snaps', [{ name: 'lxd', version: '5.21.3', revision: '1', 'tracking-channel': '5.21/stable' }]);
   h.answers.set('snapd /v2/system-info', { version: '2.66.1' });
-  h.answers.set('snapd /v2/changes?select=in-progress', []);
   h.answers.set('lxd /1.0', { api_extensions: [], config: {}, environment: { server_clustered: false, server_name: name, server_version: '5.21.3' } });
   h.answers.set('lxd /1.0/storage-pools?recursion=1', []);
   h.answers.set('lxd /1.0/networks?recursion=1', [{ name: 'br0', type: 'bridge', managed: false }]);
